@@ -1,0 +1,47 @@
+// Lint rules are errors, never warnings. The layering of ../shared/DESIGN.md is enforced here:
+// main/ is plain Node (no electron, no svelte, no renderer), renderer/ talks only to the API contract.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const mainLayering = {
+  patterns: [
+    { group: ['electron', 'electron/*'], message: 'main/ runs under plain Node: it must never import electron (see DESIGN.md).' },
+    { group: ['svelte', 'svelte/*', '*.svelte'], message: 'main/ must not import Svelte: the UI lives in renderer/.' },
+    { group: ['**/renderer/**', '../renderer', '../../renderer'], message: 'main/ must not import renderer/: dependencies point from renderer to the API contract.' },
+  ],
+};
+
+const rendererLayering = {
+  patterns: [
+    {
+      group: ['**/main/**', '!**/main/api', '!**/main/api/**'],
+      message: 'renderer/ may import only the API contract (main/api/) from main/.',
+    },
+    { group: ['electron', 'electron/*', 'node:*', 'better-sqlite3', 'onnxruntime-node'], message: 'renderer/ runs in a sandboxed page: no Node or Electron modules.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'test-results/', 'test/lint-fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: { ...globals.browser } },
+  },
+  { files: ['main/**/*.ts'], rules: { 'no-restricted-imports': ['error', mainLayering] } },
+  { files: ['renderer/**/*.ts', 'renderer/**/*.svelte'], languageOptions: { globals: { ...globals.browser } }, rules: { 'no-restricted-imports': ['error', rendererLayering] } },
+);
