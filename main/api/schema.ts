@@ -21,7 +21,7 @@ export class BoundaryError extends Error {
 }
 
 function fail(where: string, what: string): never {
-  throw new BoundaryError(`${where} ${what}.`);
+  throw new BoundaryError(`${where === 'request' ? 'The request' : where} ${what}.`);
 }
 
 export interface StringRules {
@@ -142,7 +142,7 @@ type Flatten<T> = { [K in keyof T]: T[K] };
  * An object with exactly these keys. Unknown keys are refused: a typo in a client must not be
  * silently ignored (it would train with defaults the user did not choose).
  */
-export function obj<S extends Shape>(shape: S, label?: Record<string, string>): Schema<Flatten<ObjOf<S>>> {
+export function obj<S extends Shape>(shape: S, label?: Record<string, string>, opts: { flat?: boolean } = {}): Schema<Flatten<ObjOf<S>>> {
   return {
     kind: 'object',
     parse(v, where) {
@@ -152,7 +152,8 @@ export function obj<S extends Shape>(shape: S, label?: Record<string, string>): 
       const out: Record<string, unknown> = {};
       for (const [k, s] of Object.entries(shape)) {
         const name = label?.[k] ?? k;
-        const parsed = s.parse(input[k], where === 'request' ? `The ${name}` : `${where} ${name}`);
+        // A flat group (settings, mapping) names its fields alone: "The learning rate", not "The settings learning rate".
+        const parsed = s.parse(input[k], where === 'request' || opts.flat ? `The ${name}` : `${where} ${name}`);
         if (parsed !== undefined) out[k] = parsed;
       }
       return out as Flatten<ObjOf<S>>;

@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { serveStatic, rendererDir } from './static.ts';
 import { isAuthorized, newToken, TOKEN_COOKIE } from './token.ts';
 import { VERSION } from '../version.ts';
+import { createApi, type Api } from '../api/services/index.ts';
+import { attachWebSocket, WS_PATH } from './ws.ts';
 
 export interface StudioServer {
   readonly url: string;
   readonly port: number;
   readonly token: string;
   readonly server: Server;
+  readonly api: Api;
   close(): Promise<void>;
 }
 
@@ -17,6 +20,8 @@ export interface ServeOptions {
   home: string;
   /** Folder of the built renderer; defaults to dist/renderer. */
   staticDir?: string;
+  /** The API to serve; defaults to the real services over the store in `home`. */
+  api?: Api;
 }
 
 // The page a user sees before the renderer has been built (`npm run build:renderer`).
@@ -38,6 +43,9 @@ const SECURITY_HEADERS = {
 export async function startServer(opts: ServeOptions): Promise<StudioServer> {
   const token = newToken();
   const root = opts.staticDir ?? rendererDir();
+  // The server closes the API only when it created it; a caller that passed one owns it.
+  const ownsApi = opts.api === undefined;
+  const api = opts.api ?? (await createApi({ home: opts.home, mode: 'browser' }));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!isAuthorized(req, url, token)) {
@@ -48,7 +56,7 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` };
     if (url.pathname === '/api/health') {
       res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, version: VERSION }));
+      res.end(JSON.stringify({ ok: true, version: VERSION, ws: WS_PATH }));
       return;
     }
     if (!serveStatic(root, url.pathname, res, headers)) {
@@ -60,12 +68,20 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
+  const wss = attachWebSocket(server, api.handlers, api.events, token);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
     server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    api,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsApi) await api.close();
+    },
   };
 }

@@ -1,8 +1,14 @@
 import type { Command } from '../command.ts';
+import { benchCommand } from './bench.ts';
+import { parityCommand } from './parity.ts';
+import { modelsCommand } from './models.ts';
 import { serveCommand } from './serve.ts';
+import { importCommand } from './import.ts';
+import { datasetsCommand } from './datasets.ts';
+import { projectsCommand } from './projects.ts';
 
 /**
  * Every subcommand of `bert-studio`, in the order `--help` lists them. A new command is one
  * file in this folder and one line here.
  */
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand];

@@ -1,0 +1,79 @@
+import type { ApiHandlers } from '../dispatch.ts';
+import { EventHub } from '../dispatch.ts';
+import { VERSION } from '../../version.ts';
+import { failInterruptedRuns, openStore } from '../../store/index.ts';
+import type { ServiceContext } from './context.ts';
+import type { Core } from './core.ts';
+import { datasetsService } from './datasets.ts';
+import { exportsService } from './exports.ts';
+import { importsService } from './imports.ts';
+import { modelsService } from './models.ts';
+import { projectsService } from './projects.ts';
+import { resultsService } from './results.ts';
+import { runsService } from './runs.ts';
+import { samplesService } from './samples.ts';
+import { BROWSER_SYSTEM, systemService, type SystemHooks } from './system.ts';
+import { uploadsService } from './uploads.ts';
+import { loadCore } from './wiring.ts';
+
+export interface Api {
+  readonly handlers: ApiHandlers;
+  readonly events: EventHub;
+  close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  home: string;
+  mode: 'electron' | 'browser';
+  system?: SystemHooks;
+  /** Replaces the real core modules (tests of the API layer itself). */
+  core?: Core;
+}
+
+/** The whole API over one store: what both transports serve. */
+export async function createApi(opts: ApiOptions): Promise<Api> {
+  const store = openStore(opts.home);
+  // A run left `running` by a process that died is not running any more; say so (it can be resumed).
+  failInterruptedRuns(store);
+  const events = new EventHub();
+  const ctx: ServiceContext = { home: opts.home, mode: opts.mode, store, events };
+  const core = opts.core ?? (await loadCore());
+  const uploads = uploadsService(ctx);
+  const runs = runsService(ctx, core.trainer);
+  const handlers: ApiHandlers = {
+    'app.info': () => ({
+      version: VERSION,
+      mode: opts.mode,
+      home: opts.home,
+      features: {
+        projects: true,
+        import: !!core.import,
+        models: !!core.models,
+        download: !!core.models?.download,
+        training: !!core.trainer,
+        evaluation: !!core.evaluation,
+        predict: !!core.predict,
+        export: !!core.export,
+      },
+    }),
+    ...projectsService(ctx),
+    ...samplesService(ctx, core.import),
+    ...uploads,
+    ...importsService(ctx, core.import),
+    ...datasetsService(ctx, (stored) => core.import?.reportOf(stored)),
+    ...modelsService(ctx, core.models),
+    ...runs,
+    ...resultsService(ctx, core.evaluation, core.predict),
+    ...exportsService(ctx, core.export),
+    ...systemService(opts.system ?? BROWSER_SYSTEM),
+  };
+  return {
+    handlers,
+    events,
+    async close() {
+      await runs.close();
+      uploads.close();
+      store.close();
+    },
+  };
+}

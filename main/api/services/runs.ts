@@ -1,0 +1,127 @@
+import type { ApiHandlers } from '../dispatch.ts';
+import { ApiFailure, notFound } from '../errors.ts';
+import type { RunEvaluationPoint, RunProgress } from '../types.ts';
+import { getDataset, getRun, listMetrics, listRuns, getProject, loadExamples } from '../../store/index.ts';
+import type { ServiceContext } from './context.ts';
+import { runDetail, runSummary } from './convert.ts';
+import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
+import { estimatePresets } from './estimate.ts';
+import { need } from './need.ts';
+
+type RunHandlers = Pick<ApiHandlers, 'runs.estimate' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel' | 'runs.get' | 'runs.list' | 'runs.metrics'>;
+
+const WAITING = 'main/train startRun';
+
+/** Mean words per training example, sampled: the estimate needs an order of magnitude only. */
+function meanWords(ctx: ServiceContext, datasetId: number): number {
+  const sample = loadExamples(ctx.store, datasetId, 'train').slice(0, 500);
+  if (sample.length === 0) return 32;
+  const words = sample.map((e) => {
+    const x = e as { text?: string; tokens?: string[]; context?: string; question?: string };
+    if (x.tokens) return x.tokens.length;
+    if (x.context !== undefined) return (x.context + ' ' + (x.question ?? '')).split(/\s+/).length;
+    return (x.text ?? '').split(/\s+/).length;
+  });
+  // Sub-word tokenizers split words: ~1.3 tokens per word for English WordPiece, plus [CLS]/[SEP].
+  return (words.reduce((a, b) => a + b, 0) / words.length) * 1.3 + 2;
+}
+
+/**
+ * Training runs. The trainer (main/train) does the work in this process; this service keeps the
+ * handles of live runs, forwards their events to every page, and remembers the latest progress
+ * so a page that reconnects sees the run where it is.
+ */
+export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefined): RunHandlers & { close(): Promise<void> } {
+  const live = new Map<number, RunHandle>();
+  const latest = new Map<number, { progress?: RunProgress; evaluation?: RunEvaluationPoint }>();
+
+  const hooks: TrainerHooks = {
+    onProgress: (p) => {
+      latest.set(p.runId, { ...latest.get(p.runId), progress: p });
+      ctx.events.emit('run.progress', p);
+    },
+    onEvaluation: (e) => {
+      latest.set(e.runId, { ...latest.get(e.runId), evaluation: e });
+      ctx.events.emit('run.evaluation', e);
+    },
+    onStatus: (runId) => {
+      const r = getRun(ctx.store, runId);
+      if (r) ctx.events.emit('run.status', runSummary(r));
+    },
+  };
+
+  const track = (handle: RunHandle) => {
+    live.set(handle.runId, handle);
+    void handle.done.finally(() => {
+      live.delete(handle.runId);
+      hooks.onStatus(handle.runId);
+    });
+  };
+
+  const existing = (runId: number) => {
+    const r = getRun(ctx.store, runId);
+    if (!r) throw notFound('This run');
+    return r;
+  };
+  const handleOf = (runId: number): RunHandle => {
+    const r = existing(runId);
+    const h = live.get(runId);
+    if (!h) throw new ApiFailure('conflict', `Run ${runId} is not running (it is ${r.status}).`);
+    return h;
+  };
+
+  return {
+    'runs.estimate': ({ datasetId, base }) => {
+      const d = getDataset(ctx.store, datasetId);
+      if (!d) throw notFound('This dataset');
+      return estimatePresets(d.task, d.splits.train, base, meanWords(ctx, datasetId));
+    },
+    'runs.start': async ({ datasetId, base, settings }) => {
+      const t = need(trainer, 'Training', WAITING);
+      const d = getDataset(ctx.store, datasetId);
+      if (!d) throw notFound('This dataset');
+      if (d.splits.train === 0) throw new ApiFailure('data_error', 'This dataset has no training examples. Import it again with a train share above 0.');
+      const handle = await t.start(ctx.store, ctx.home, { projectId: d.projectId, datasetId, task: d.task, base, settings }, hooks);
+      track(handle);
+      return runSummary(existing(handle.runId));
+    },
+    'runs.pause': ({ runId }) => {
+      handleOf(runId).pause();
+      return runSummary(existing(runId));
+    },
+    'runs.resume': async ({ runId }) => {
+      const h = live.get(runId);
+      if (h) h.resume();
+      else {
+        const r = existing(runId);
+        if (r.status === 'completed' || r.status === 'cancelled') throw new ApiFailure('conflict', `Run ${runId} has ${r.status === 'completed' ? 'finished' : 'been cancelled'}; start a new run instead.`);
+        const t = need(trainer, 'Resuming a run', WAITING);
+        const resumeFrom = need(t.resumeFromCheckpoint, 'Resuming an interrupted run', 'main/train resumeRun');
+        track(await resumeFrom(ctx.store, ctx.home, runId, hooks));
+      }
+      return runSummary(existing(runId));
+    },
+    'runs.cancel': ({ runId }) => {
+      handleOf(runId).cancel();
+      return runSummary(existing(runId));
+    },
+    'runs.get': ({ runId }) => {
+      const r = existing(runId);
+      const l = latest.get(runId);
+      return { ...runDetail(r), ...(l?.progress ? { progress: l.progress } : {}), ...(l?.evaluation ? { lastEvaluation: l.evaluation } : {}) };
+    },
+    'runs.list': ({ projectId }) => {
+      if (!getProject(ctx.store, projectId)) throw notFound('This project');
+      return listRuns(ctx.store, { projectId }).map(runSummary);
+    },
+    'runs.metrics': ({ runId }) => {
+      existing(runId);
+      return listMetrics(ctx.store, runId).map(({ step, epoch, name, value, split }) => ({ step, epoch, name, value, split }));
+    },
+    async close() {
+      // Cancel live runs on shutdown; their last checkpoint stays and they can be resumed.
+      for (const h of live.values()) h.cancel();
+      await Promise.allSettled([...live.values()].map((h) => h.done));
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// The engine's contract with the rest of the app (trainer, tasks, export). Types only here
+// plus re-exports of the functions that implement them, so callers import one module.
+import type { ModelConfig } from '../models/config.ts';
+
+export type { ModelConfig } from '../models/config.ts';
+
+export type HeadSpec =
+  | { kind: 'sequence-classification'; numLabels: number; multiLabel?: boolean }
+  | { kind: 'token-classification'; numLabels: number }
+  | { kind: 'question-answering' }
+  | { kind: 'joint-intent-slots'; numIntents: number; numSlots: number };
+
+/** One batch, row-major [batch, seq]. */
+export interface Batch {
+  batch: number;
+  seq: number;
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  tokenTypeIds?: BigInt64Array;
+  /** [batch] class ids; [batch, numLabels] floats for multi-label; [batch, seq] for tokens (-100 ignored). */
+  labels?: BigInt64Array | Float32Array;
+  /** QA: [batch] each. */
+  startPositions?: BigInt64Array;
+  endPositions?: BigInt64Array;
+  /** Joint intent + slots: [batch, seq], -100 ignored. */
+  slotLabels?: BigInt64Array;
+}
+
+export interface AdamWConfig {
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** Global L2 clipping norm; 0 = no clipping. */
+  maxGradNorm: number;
+}
+
+export interface StepOptions {
+  lr: number;
+  /** 1-based AdamW step t (bias corrections use it). */
+  step: number;
+  seed: number;
+  dropout: boolean;
+}
+
+export interface StepResult {
+  loss: number;
+  /** Global gradient L2 norm before clipping. */
+  gradNorm: number;
+}
+
+export interface ForwardResult {
+  loss?: number;
+  logits?: Float32Array;
+  startLogits?: Float32Array;
+  endLogits?: Float32Array;
+  slotLogits?: Float32Array;
+  /** Shape of each returned array, by field name (e.g. { logits: [B, C] }). */
+  dims: Record<string, number[]>;
+}
+
+export interface TensorData {
+  dtype: 'float32';
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface EngineModel {
+  readonly config: ModelConfig;
+  readonly head: HeadSpec;
+  /** One AdamW training step (forward, loss, backward, clipping, update) on the batch. */
+  step(batch: Batch, opts: StepOptions): Promise<StepResult>;
+  /** Dropout off; loss only when the batch carries labels. */
+  forward(batch: Batch): Promise<ForwardResult>;
+  /** Hugging Face names → current values (copies). */
+  parameters(): Map<string, TensorData>;
+  setParameters(p: Map<string, TensorData>): void;
+  optimizerState(): { m: Map<string, TensorData>; v: Map<string, TensorData> };
+  setOptimizerState(s: { m: Map<string, TensorData>; v: Map<string, TensorData> }): void;
+  /**
+   * The forward graph with weights baked in: inputs input_ids, attention_mask (and
+   * token_type_ids for BERT) int64 [batch, seq]; outputs logits | start_logits, end_logits |
+   * logits + slot_logits.
+   */
+  exportOnnx(opts?: { metadata?: Record<string, string> }): Uint8Array;
+  dispose(): Promise<void>;
+}
+
+export interface CreateEngineModelOptions {
+  config: ModelConfig;
+  head: HeadSpec;
+  weights: Map<string, TensorData>;
+  adamw: AdamWConfig;
+  device?: 'cpu';
+}
+
+export { createEngineModel } from './model.ts';
+export { initHeadWeights, randomInitWeights } from '../models/graph/init.ts';
+export { parseConfig, ModelFormatError } from '../models/config.ts';
+export { loadModelFolder } from '../models/load-folder.ts';
+export type { ModelFolder } from '../models/load-folder.ts';
+export { readSafetensors, writeSafetensors } from '../models/safetensors.ts';

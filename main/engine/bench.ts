@@ -1,0 +1,112 @@
+// Training-step benchmark: random-init BERT (vocabulary 30522, 2 labels), AdamW, dropout on,
+// the same work as the PyTorch reference in ../shared/fixtures/parity/README.md.
+import os from 'node:os';
+import type { Batch, HeadSpec } from './api.ts';
+import { createEngineModel } from './model.ts';
+import { parseConfig } from '../models/config.ts';
+import { randomInitWeights } from '../models/graph/init.ts';
+
+export const BENCH_SIZES = {
+  tiny: { layers: 2, hidden: 128, heads: 2, intermediate: 512 },
+  mini: { layers: 4, hidden: 256, heads: 4, intermediate: 1024 },
+  small: { layers: 4, hidden: 512, heads: 8, intermediate: 2048 },
+  base: { layers: 12, hidden: 768, heads: 12, intermediate: 3072 },
+} as const;
+export type BenchSize = keyof typeof BENCH_SIZES;
+
+/** PyTorch 1.13 on the project's 2-core build machine, batch 16 × seq 128 (fastest median). */
+export const PYTORCH_SEC_PER_STEP: Record<BenchSize, number> = { tiny: 0.119, mini: 0.576, small: 1.491, base: 8.874 };
+export const PYTORCH_INFER_SEC: Record<BenchSize, number> = { tiny: 0.03, mini: 0.167, small: 0.555, base: 2.844 };
+
+export interface BenchResult {
+  size: BenchSize;
+  batch: number;
+  seq: number;
+  sec_per_step: number;
+  tokens_per_sec: number;
+  infer_sec_per_batch: number;
+  peak_rss_mib: number;
+  device: string;
+  cpu: string;
+  threads: number;
+  steps: number;
+  pytorch_sec_per_step: number | null;
+  ratio: number | null;
+  pytorch_infer_sec: number | null;
+  infer_ratio: number | null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function benchSize(size: BenchSize, opts: { batch: number; seq: number; steps: number; warmup?: number; signal?: AbortSignal }): Promise<BenchResult> {
+  const d = BENCH_SIZES[size];
+  const config = parseConfig(
+    {
+      model_type: 'bert',
+      vocab_size: 30522,
+      hidden_size: d.hidden,
+      num_hidden_layers: d.layers,
+      num_attention_heads: d.heads,
+      intermediate_size: d.intermediate,
+      max_position_embeddings: Math.max(512, opts.seq),
+      type_vocab_size: 2,
+      id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
+    },
+    `bench-${size}`,
+  );
+  const head: HeadSpec = { kind: 'sequence-classification', numLabels: 2 };
+  const model = await createEngineModel({ config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 } });
+  const { batch: b, seq: s } = opts;
+  let x = 12345;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
+  const data: Batch = {
+    batch: b,
+    seq: s,
+    inputIds: BigInt64Array.from({ length: b * s }, (_, i) => BigInt(i % s === 0 ? 101 : 1000 + (next() % 29000))),
+    attentionMask: new BigInt64Array(b * s).fill(1n),
+    tokenTypeIds: new BigInt64Array(b * s),
+    labels: BigInt64Array.from({ length: b }, () => BigInt(next() % 2)),
+  };
+  const times: number[] = [];
+  const warmup = opts.warmup ?? 2;
+  try {
+    for (let i = 0; i < warmup + opts.steps; i++) {
+      if (opts.signal?.aborted) throw new Error('Benchmark cancelled.');
+      const t = performance.now();
+      await model.step(data, { lr: 2e-5, step: i + 1, seed: 1, dropout: true });
+      if (i >= warmup) times.push((performance.now() - t) / 1000);
+    }
+    const inferTimes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t = performance.now();
+      await model.forward({ ...data, labels: undefined });
+      if (i > 0) inferTimes.push((performance.now() - t) / 1000);
+    }
+    const sec = median(times);
+    const infer = median(inferTimes);
+    const reference = b === 16 && s === 128;
+    return {
+      size,
+      batch: b,
+      seq: s,
+      sec_per_step: Number(sec.toFixed(4)),
+      tokens_per_sec: Math.round((b * s) / sec),
+      infer_sec_per_batch: Number(infer.toFixed(4)),
+      peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+      device: 'cpu',
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      threads: os.availableParallelism(),
+      steps: times.length,
+      pytorch_sec_per_step: reference ? PYTORCH_SEC_PER_STEP[size] : null,
+      ratio: reference ? Number((sec / PYTORCH_SEC_PER_STEP[size]).toFixed(3)) : null,
+      pytorch_infer_sec: reference ? PYTORCH_INFER_SEC[size] : null,
+      infer_ratio: reference ? Number((infer / PYTORCH_INFER_SEC[size]).toFixed(3)) : null,
+    };
+  } finally {
+    await model.dispose();
+  }
+}

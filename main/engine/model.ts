@@ -1,0 +1,183 @@
+// EngineModel on ONNX Runtime: holds parameters and AdamW moments on the host, builds the
+// train/eval graphs once per phase, and runs them. Sessions are cached per phase.
+import type { AdamWConfig, Batch, CreateEngineModelOptions, EngineModel, ForwardResult, HeadSpec, StepOptions, StepResult, TensorData } from './api.ts';
+import { hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
+import { serialize } from './onnx.ts';
+import { createSession, type HostTensor, type Session } from './runtime.ts';
+import { adamwScalars, buildTrainGraph, type TrainGraph } from './train-graph.ts';
+import type { ModelConfig } from '../models/config.ts';
+import { FAMILIES } from '../models/families.ts';
+import { buildForward, type ParamSpec } from '../models/graph/model.ts';
+
+const f32 = (shape: readonly number[], data: Float32Array): HostTensor => ({ dtype: 'float32', shape, data });
+const scalarF32 = (x: number): HostTensor => ({ dtype: 'float32', shape: [], data: Float32Array.of(x) });
+const scalarI64 = (x: number): HostTensor => ({ dtype: 'int64', shape: [], data: BigInt64Array.of(BigInt(x)) });
+
+export interface DetailedStep extends StepResult {
+  /** Raw gradients before clipping (diagnostics graph only); absent where none flows. */
+  grads?: Map<string, Float32Array>;
+  outputs: Record<string, HostTensor>;
+}
+
+function copyMap(m: Map<string, Float32Array>, specs: readonly ParamSpec[]): Map<string, TensorData> {
+  return new Map(specs.map((s) => [s.name, { dtype: 'float32', shape: [...s.shape], data: Float32Array.from(m.get(s.name)!) }]));
+}
+
+export class OrtEngineModel implements EngineModel {
+  private readonly specs: ParamSpec[];
+  private params = new Map<string, Float32Array>();
+  private m = new Map<string, Float32Array>();
+  private v = new Map<string, Float32Array>();
+  private readonly sessions = new Map<string, Promise<{ session: Session; graph?: TrainGraph }>>();
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly head: HeadSpec,
+    weights: Map<string, TensorData>,
+    private readonly adamw: AdamWConfig,
+  ) {
+    this.specs = buildForward(config, head, { withLoss: false, training: false }).params;
+    this.setParameters(weights);
+    for (const s of this.specs) {
+      const n = s.shape.reduce((a, b) => a * b, 1);
+      this.m.set(s.name, new Float32Array(n));
+      this.v.set(s.name, new Float32Array(n));
+    }
+  }
+
+  private get tokenTypes(): boolean {
+    return FAMILIES[this.config.modelType].tokenTypes;
+  }
+
+  private session(key: string, build: () => { bytes: Uint8Array; graph?: TrainGraph }): Promise<{ session: Session; graph?: TrainGraph }> {
+    let s = this.sessions.get(key);
+    if (!s) {
+      const { bytes, graph } = build();
+      s = createSession(bytes).then((session) => ({ session, ...(graph ? { graph } : {}) }));
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  private paramFeeds(prefix = ''): Record<string, HostTensor> {
+    const feeds: Record<string, HostTensor> = {};
+    for (const s of this.specs) feeds[s.name] = f32(s.shape, this.params.get(s.name)!);
+    if (prefix === 'adamw')
+      for (const s of this.specs) {
+        feeds[`m.${s.name}`] = f32(s.shape, this.m.get(s.name)!);
+        feeds[`v.${s.name}`] = f32(s.shape, this.v.get(s.name)!);
+      }
+    return feeds;
+  }
+
+  async step(batch: Batch, opts: StepOptions): Promise<StepResult> {
+    const { loss, gradNorm } = await this.stepDetailed(batch, opts, false);
+    return { loss, gradNorm };
+  }
+
+  /** A training step; with `diagnostics` it also returns the raw gradients. */
+  async stepDetailed(batch: Batch, opts: StepOptions, diagnostics: boolean): Promise<DetailedStep> {
+    if (!Number.isInteger(opts.step) || opts.step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${opts.step}.`);
+    const key = `train:${opts.dropout}:${diagnostics}`;
+    const { session, graph } = await this.session(key, () => {
+      const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics });
+      return { bytes: serialize(graph.g), graph };
+    });
+    const scal = adamwScalars(this.adamw, opts.lr, opts.step);
+    const feeds: Record<string, HostTensor> = {
+      ...inputFeeds(batch, this.tokenTypes),
+      ...targetFeeds(batch, this.head),
+      ...this.paramFeeds('adamw'),
+      decay: scalarF32(scal.decay),
+      step_size: scalarF32(scal.step_size),
+      bc2_sqrt: scalarF32(scal.bc2_sqrt),
+      max_norm: scalarF32(scal.max_norm),
+    };
+    if (opts.dropout) {
+      feeds.seed = scalarI64(opts.seed);
+      feeds.step = scalarI64(opts.step);
+    }
+    const out = await session.run(feeds);
+    for (const [name, o] of graph!.updated) {
+      this.params.set(name, out[o.param].data as Float32Array);
+      this.m.set(name, out[o.m].data as Float32Array);
+      this.v.set(name, out[o.v].data as Float32Array);
+    }
+    const result: DetailedStep = { loss: Number(out.loss.data[0]), gradNorm: Number(out.grad_norm.data[0]), outputs: out };
+    if (diagnostics) {
+      result.grads = new Map();
+      for (const [name, o] of graph!.gradOutputs) if (o) result.grads.set(name, out[o].data as Float32Array);
+    }
+    return result;
+  }
+
+  async forward(batch: Batch): Promise<ForwardResult> {
+    const withLoss = hasTargets(batch, this.head);
+    const { session } = await this.session(`eval:${withLoss}`, () => {
+      const fwd = buildForward(this.config, this.head, { withLoss, training: false, name: 'eval' });
+      for (const [k, v] of Object.entries(fwd.outputs)) fwd.g.output(v, k);
+      if (fwd.loss) fwd.g.output(fwd.loss, 'loss');
+      return { bytes: serialize(fwd.g) };
+    });
+    const feeds = { ...inputFeeds(batch, this.tokenTypes), ...(withLoss ? targetFeeds(batch, this.head) : {}), ...this.paramFeeds() };
+    const out = await session.run(feeds);
+    const res: ForwardResult = { dims: {} };
+    const fields: Record<string, 'logits' | 'startLogits' | 'endLogits' | 'slotLogits'> = { logits: 'logits', start_logits: 'startLogits', end_logits: 'endLogits', slot_logits: 'slotLogits' };
+    for (const [name, field] of Object.entries(fields)) {
+      const t = out[name];
+      if (!t) continue;
+      res[field] = t.data as Float32Array;
+      res.dims[field] = [...t.shape];
+    }
+    if (withLoss) res.loss = Number(out.loss.data[0]);
+    return res;
+  }
+
+  parameters(): Map<string, TensorData> {
+    return copyMap(this.params, this.specs);
+  }
+
+  setParameters(p: Map<string, TensorData>): void {
+    const missing = this.specs.filter((s) => !p.has(s.name)).map((s) => s.name);
+    if (missing.length) throw new Error(`Weights are missing ${missing.length} parameter(s) the model needs, e.g. ${missing.slice(0, 3).join(', ')}.`);
+    const next = new Map<string, Float32Array>();
+    for (const s of this.specs) {
+      const t = p.get(s.name)!;
+      if (t.shape.join('x') !== s.shape.join('x')) throw new Error(`Parameter ${s.name} has shape [${t.shape}] but the model needs [${s.shape}].`);
+      next.set(s.name, Float32Array.from(t.data));
+    }
+    this.params = next;
+  }
+
+  optimizerState(): { m: Map<string, TensorData>; v: Map<string, TensorData> } {
+    return { m: copyMap(this.m, this.specs), v: copyMap(this.v, this.specs) };
+  }
+
+  setOptimizerState(s: { m: Map<string, TensorData>; v: Map<string, TensorData> }): void {
+    for (const [which, src] of [['m', s.m] as const, ['v', s.v] as const]) {
+      for (const spec of this.specs) {
+        const t = src.get(spec.name);
+        if (!t || t.data.length !== spec.shape.reduce((a, b) => a * b, 1)) throw new Error(`Optimizer state ${which} for ${spec.name} is missing or has the wrong size.`);
+      }
+    }
+    this.m = new Map(this.specs.map((sp) => [sp.name, Float32Array.from(s.m.get(sp.name)!.data)]));
+    this.v = new Map(this.specs.map((sp) => [sp.name, Float32Array.from(s.v.get(sp.name)!.data)]));
+  }
+
+  exportOnnx(opts: { metadata?: Record<string, string> } = {}): Uint8Array {
+    const fwd = buildForward(this.config, this.head, { withLoss: false, training: false, bake: (name) => this.params.get(name)!, name: 'bert-studio-export' });
+    for (const [k, v] of Object.entries(fwd.outputs)) fwd.g.output(v, k);
+    return serialize(fwd.g, { metadata: opts.metadata ?? {} });
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of all) await (await s).session.release();
+  }
+}
+
+export async function createEngineModel(opts: CreateEngineModelOptions): Promise<EngineModel> {
+  if (opts.device && opts.device !== 'cpu') throw new Error(`Device ${String(opts.device)} is not available; use 'cpu'.`);
+  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw);
+}

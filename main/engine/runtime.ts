@@ -1,0 +1,89 @@
+// The only module that imports onnxruntime-node. Everything else sees HostTensor and Session.
+import os from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { DType, TypedArray } from './dtypes.ts';
+
+export interface HostTensor {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: TypedArray;
+}
+
+export type Device = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+
+/** Execution providers by device; only CPU is wired today, the others name ORT's provider. */
+const PROVIDERS: Record<Device, { provider: string; available: () => boolean }> = {
+  cpu: { provider: 'cpu', available: () => true },
+  webgpu: { provider: 'webgpu', available: () => false },
+  cuda: { provider: 'cuda', available: () => false },
+  dml: { provider: 'dml', available: () => process.platform === 'win32' && false },
+  coreml: { provider: 'coreml', available: () => process.platform === 'darwin' && false },
+};
+
+export function availableDevices(): Device[] {
+  return (Object.keys(PROVIDERS) as Device[]).filter((d) => PROVIDERS[d].available());
+}
+
+export interface SessionOptions {
+  device?: Device;
+  /** Intra-op threads; default: the machine's core count. */
+  threads?: number;
+  /** Write ORT's optimized graph here (to see which fusions fired). */
+  optimizedModelPath?: string;
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Write an ORT profile (chrome trace JSON) with this file prefix. */
+  profilePrefix?: string;
+}
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph; `fetch` limits the outputs returned (default: all). */
+  run(feeds: Record<string, HostTensor>, fetch?: readonly string[]): Promise<Record<string, HostTensor>>;
+  release(): Promise<void>;
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', float64: 'float64', int64: 'int64', int32: 'int32', bool: 'bool', uint8: 'uint8' };
+
+function fromOrt(t: ort.Tensor): HostTensor {
+  const dtype = (Object.keys(ORT_TYPE) as DType[]).find((k) => ORT_TYPE[k] === t.type);
+  if (!dtype) throw new Error(`unsupported output type ${t.type}`);
+  return { dtype, shape: [...t.dims], data: t.data as TypedArray };
+}
+
+function toOrt(t: HostTensor): ort.Tensor {
+  // Zero-copy: ORT wraps the typed array's buffer.
+  return new ort.Tensor(ORT_TYPE[t.dtype], t.data as never, [...t.shape]);
+}
+
+export async function createSession(model: Uint8Array, opts: SessionOptions = {}): Promise<Session> {
+  const device = opts.device ?? 'cpu';
+  const threads = opts.threads ?? Math.max(1, os.availableParallelism());
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: [PROVIDERS[device].provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: opts.optimization ?? 'all',
+    ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
+    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+    // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  });
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds, fetch) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
+      const res = fetch ? await session.run(ortFeeds, [...fetch]) : await session.run(ortFeeds);
+      const out: Record<string, HostTensor> = {};
+      for (const [k, v] of Object.entries(res)) out[k] = fromOrt(v);
+      return out;
+    },
+    async release() {
+      if (opts.profilePrefix) session.endProfiling();
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// Encoders as graphs, following Hugging Face's eager modeling code op for op:
+// BERT and RoBERTa (same layer, different embeddings) and DistilBERT.
+// Activations stay 2-D [N, H] (N = batch·seq) so every dense layer is one Gemm.
+import type { Value } from '../../engine/ir.ts';
+import * as o from '../../engine/ops.ts';
+import { dense, FLOAT32_MIN, gelu, layerNorm, shapeBS, type BuildContext } from './context.ts';
+
+export interface EncoderInputs {
+  /** int64 [B, S] each. */
+  inputIds: Value;
+  attentionMask: Value;
+  tokenTypeIds?: Value;
+}
+
+export interface EncoderOutput {
+  /** Last hidden state [N, H]. */
+  hidden: Value;
+  /** Embedding output and every layer's output, [N, H] each (for diagnostics). */
+  states: Value[];
+}
+
+const N = 'batch*seq';
+
+/** [B,S] ids → [N,H] rows of `table`. */
+function lookup(ctx: BuildContext, name: string, rows: number, ids: Value): Value {
+  const h = ctx.cfg.hiddenSize;
+  return o.gather(ctx.param(name, [rows, h]), ids);
+}
+
+function positionsFromZero(ctx: BuildContext): Value {
+  const g = ctx.g;
+  const seq = o.item(ctx.batchSeq, 1);
+  return o.range(g.scalar(0, 'int64'), seq, g.scalar(1, 'int64'), 'seq'); // [S]
+}
+
+/** RoBERTa: cumulative count of non-pad tokens, offset by padding_idx; pads get padding_idx. */
+function robertaPositions(ctx: BuildContext, ids: Value): Value {
+  const pad = ctx.cfg.padTokenId;
+  const mask = o.cast(o.not(o.equal(ids, pad)), 'int64');
+  return o.add(o.mul(o.cumsum(mask, 1), mask), pad);
+}
+
+/** BERT/RoBERTa embeddings: LN(word + token_type + position), dropout; → [N, H]. */
+function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
+  const c = ctx.cfg;
+  const h = c.hiddenSize;
+  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds); // [B,S,H]
+  const typeTable = ctx.param(`${prefix}.token_type_embeddings.weight`, [c.typeVocabSize, h]);
+  const types = inp.tokenTypeIds ? o.gather(typeTable, inp.tokenTypeIds) : o.gather(typeTable, ctx.g.scalar(0, 'int64')); // [B,S,H] | [H]
+  const posIds = c.modelType === 'roberta' ? robertaPositions(ctx, inp.inputIds) : positionsFromZero(ctx);
+  const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, posIds); // [B,S,H] | [S,H]
+  const sum = o.reshape(o.add(o.add(words, types), pos), [-1, h], [N, h]);
+  return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);
+}
+
+/** DistilBERT embeddings: LN(word + position), dropout; eps 1e-12. */
+function distilEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
+  const c = ctx.cfg;
+  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds);
+  const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, positionsFromZero(ctx));
+  const sum = o.reshape(o.add(words, pos), [-1, c.hiddenSize], [N, c.hiddenSize]);
+  return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);
+}
+
+interface AttentionNames {
+  q: string;
+  k: string;
+  v: string;
+}
+
+/**
+ * Multi-head self-attention core; x: [N,H], maskAdd: [B,1,1,S] additive (or null with
+ * keepMask for DistilBERT's masked_fill). Returns the context [N,H] before the output dense.
+ */
+function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask: { add?: Value; keep?: Value }, scaleQuery: boolean): Value {
+  const c = ctx.cfg;
+  const h = c.hiddenSize;
+  const heads = c.numHeads;
+  const dh = h / heads;
+  const split = shapeBS(ctx, [heads, dh]);
+  const headsOf = (y: Value) => o.reshapeTo(y, split, ['batch', 'seq', heads, dh]);
+  let q = o.transpose(headsOf(dense(ctx, x, names.q, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
+  const kT = o.transpose(headsOf(dense(ctx, x, names.k, h, h)), [0, 2, 3, 1]); // [B,nH,dh,S]
+  const v = o.transpose(headsOf(dense(ctx, x, names.v, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
+  const root = Math.sqrt(dh);
+  let scores: Value;
+  if (scaleQuery) {
+    // DistilBERT scales q first, then masked_fill(mask == 0, finfo.min).
+    q = o.div(q, root);
+    scores = o.matmul(q, kT); // [B,nH,S,S]
+  } else {
+    scores = o.div(o.matmul(q, kT), root);
+  }
+  if (mask.add) scores = o.add(scores, mask.add);
+  if (mask.keep) scores = o.where(mask.keep, scores, FLOAT32_MIN);
+  const probs = ctx.dropout(o.softmax(scores, -1), c.attentionDropout);
+  const context = o.transpose(o.matmul(probs, v), [0, 2, 1, 3]); // [B,S,nH,dh]
+  return o.reshape(context, [-1, h], [N, h]);
+}
+
+/** BERT/RoBERTa encoder (model_type bert | roberta). */
+export function bertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInputs): EncoderOutput {
+  const c = ctx.cfg;
+  const h = c.hiddenSize;
+  // extended mask: (1 - mask) · finfo.min, [B,1,1,S]
+  const maskAdd = o.mul(o.sub(1, o.cast(o.unsqueeze(inp.attentionMask, [1, 2]), 'float32')), FLOAT32_MIN);
+  let x = bertEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  const states = [x];
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `${prefix}.encoder.layer.${i}`;
+    const a = selfAttention(ctx, x, { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value` }, { add: maskAdd }, false);
+    const attnOut = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, a, `${p}.attention.output.dense`, h, h), c.hiddenDropout), x), `${p}.attention.output.LayerNorm`);
+    const inter = gelu(dense(ctx, attnOut, `${p}.intermediate.dense`, h, c.intermediateSize));
+    x = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, inter, `${p}.output.dense`, c.intermediateSize, h), c.hiddenDropout), attnOut), `${p}.output.LayerNorm`);
+    states.push(x);
+  }
+  return { hidden: x, states };
+}
+
+/** DistilBERT encoder (model_type distilbert). */
+export function distilbertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInputs): EncoderOutput {
+  const c = ctx.cfg;
+  const h = c.hiddenSize;
+  const keep = o.not(o.equal(o.unsqueeze(inp.attentionMask, [1, 2]), 0)); // [B,1,1,S] bool
+  let x = distilEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  const states = [x];
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `${prefix}.transformer.layer.${i}`;
+    const a = selfAttention(ctx, x, { q: `${p}.attention.q_lin`, k: `${p}.attention.k_lin`, v: `${p}.attention.v_lin` }, { keep }, true);
+    const sa = layerNorm(ctx, o.add(dense(ctx, a, `${p}.attention.out_lin`, h, h), x), `${p}.sa_layer_norm`);
+    const ffn = ctx.dropout(dense(ctx, gelu(dense(ctx, sa, `${p}.ffn.lin1`, h, c.intermediateSize)), `${p}.ffn.lin2`, c.intermediateSize, h), c.hiddenDropout);
+    x = layerNorm(ctx, o.add(ffn, sa), `${p}.output_layer_norm`);
+    states.push(x);
+  }
+  return { hidden: x, states };
+}

@@ -1,0 +1,89 @@
+// Whole model as a graph: batch inputs → encoder → head (→ loss). The same builder serves the
+// training step (parameters are graph inputs, dropout on) and eval/export (parameters may be
+// initializers, dropout off).
+import type { HeadSpec } from '../../engine/api.ts';
+import { Graph, type Dim, type Value } from '../../engine/ir.ts';
+import * as o from '../../engine/ops.ts';
+import type { ModelConfig } from '../config.ts';
+import { FAMILIES } from '../families.ts';
+import type { BuildContext } from './context.ts';
+import { dropoutMask, siteKey } from './dropout.ts';
+import { buildHead, type HeadTargets } from './heads.ts';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+export interface ForwardGraph {
+  readonly g: Graph;
+  /** Parameters in the order the graph first used them. */
+  readonly params: ParamSpec[];
+  readonly paramValues: Map<string, Value>;
+  readonly outputs: Record<string, Value>;
+  readonly loss?: Value;
+  /** Embedding output and each layer's output [N, H]. */
+  readonly states: Value[];
+  /** Names of the batch inputs the graph declares. */
+  readonly batchInputs: string[];
+}
+
+export interface ForwardOptions {
+  /** Declare label inputs and build the loss. */
+  withLoss: boolean;
+  /** Dropout on, keyed by int64 scalar inputs 'seed' and 'step'. */
+  training: boolean;
+  /** Parameter values: present → baked as initializers (export); absent → graph inputs. */
+  bake?: (name: string, shape: readonly number[]) => Float32Array;
+  name?: string;
+}
+
+const BS: Dim[] = ['batch', 'seq'];
+
+export function labelInputs(g: Graph, head: HeadSpec): HeadTargets {
+  switch (head.kind) {
+    case 'sequence-classification':
+      return { labels: head.multiLabel ? g.input('labels', 'float32', ['batch', head.numLabels]) : g.input('labels', 'int64', ['batch']) };
+    case 'token-classification':
+      return { labels: g.input('labels', 'int64', BS) };
+    case 'question-answering':
+      return { startPositions: g.input('start_positions', 'int64', ['batch']), endPositions: g.input('end_positions', 'int64', ['batch']) };
+    case 'joint-intent-slots':
+      return { labels: g.input('labels', 'int64', ['batch']), slotLabels: g.input('slot_labels', 'int64', BS) };
+  }
+}
+
+export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOptions): ForwardGraph {
+  const g = new Graph(opts.name ?? `${cfg.modelType}-${head.kind}`);
+  const family = FAMILIES[cfg.modelType];
+  const inputIds = g.input('input_ids', 'int64', BS);
+  const attentionMask = g.input('attention_mask', 'int64', BS);
+  const tokenTypeIds = family.tokenTypes ? g.input('token_type_ids', 'int64', BS) : undefined;
+  const targets = opts.withLoss ? labelInputs(g, head) : {};
+  const seed = opts.training ? g.input('seed', 'int64', []) : undefined;
+  const step = opts.training ? g.input('step', 'int64', []) : undefined;
+  const params: ParamSpec[] = [];
+  const paramValues = new Map<string, Value>();
+  let site = 0;
+  const ctx: BuildContext = {
+    g,
+    cfg,
+    batchSeq: o.shapeOf(inputIds),
+    param(name, shape) {
+      const have = paramValues.get(name);
+      if (have) return have;
+      const v = opts.bake ? g.initializer(name, { dtype: 'float32', shape, data: opts.bake(name, shape) }) : g.input(name, 'float32', shape);
+      params.push({ name, shape });
+      paramValues.set(name, v);
+      return v;
+    },
+    dropout(x, p) {
+      if (!seed || !step || p <= 0) return x;
+      return dropoutMask(x, p, siteKey(seed, step, site++));
+    },
+  };
+  const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
+  const res = buildHead(ctx, family.prefix, head, enc.hidden, targets);
+  const batchInputs = g.inputs.filter((v) => !paramValues.has(v.name)).map((v) => v.name);
+  return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs };
+}

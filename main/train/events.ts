@@ -1,0 +1,23 @@
+/** What a training job reports while it runs (the API forwards these to the UI as they come). */
+export type TrainEvent =
+  | { type: 'prepared'; device: string; parameters: number; trainExamples: number; trainFeatures: number; validationExamples: number; stepsPerEpoch: number; totalSteps: number; resumedFromStep: number; initializedHead: string[]; scratch: boolean }
+  | { type: 'step'; step: number; epoch: number; loss: number; lr: number; gradNorm: number; examplesPerSec: number; tokensPerSec: number; etaSec: number }
+  | {
+      type: 'evaluation';
+      step: number;
+      epoch: number;
+      validation: Record<string, number>;
+      /** The monitored metric on up to 512 training examples (dropout off): the train–validation gap. */
+      train: Record<string, number>;
+      monitor: string;
+      improved: boolean;
+      best: number | null;
+      bestEpoch: number;
+      /** Evaluations left without improvement before early stopping. */
+      patienceLeft: number;
+    }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number }
+  | { type: 'finished'; stopped: StopReason; bestEpoch: number; validation: Record<string, number>; test?: Record<string, number> };
+
+export type StopReason = 'early' | 'max_epochs' | 'cancelled';

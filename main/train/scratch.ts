@@ -1,0 +1,31 @@
+import type { ScratchSize } from './presets.ts';
+
+/** Encoder sizes for from-scratch models (the engine's bench sizes, BERT layout). */
+export const SCRATCH_SIZES: Record<ScratchSize, { layers: number; hidden: number; heads: number; intermediate: number }> = {
+  tiny: { layers: 2, hidden: 128, heads: 2, intermediate: 512 },
+  mini: { layers: 4, hidden: 256, heads: 4, intermediate: 1024 },
+  small: { layers: 4, hidden: 512, heads: 8, intermediate: 2048 },
+};
+
+/** A Hugging Face BERT config.json for a from-scratch model over a vocabulary of `vocabSize`. */
+export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPositions = 512): Record<string, unknown> {
+  const s = SCRATCH_SIZES[size];
+  return {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    vocab_size: vocabSize,
+    hidden_size: s.hidden,
+    num_hidden_layers: s.layers,
+    num_attention_heads: s.heads,
+    intermediate_size: s.intermediate,
+    hidden_act: 'gelu',
+    hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
+    max_position_embeddings: maxPositions,
+    type_vocab_size: 2,
+    initializer_range: 0.02,
+    layer_norm_eps: 1e-12,
+    pad_token_id: 0,
+    position_embedding_type: 'absolute',
+  };
+}

@@ -1,0 +1,62 @@
+import type { MetricPoint, RunDetail } from '../../../main/api/contract.ts';
+import type { ApiClient } from '../lib/client.ts';
+import { Latest } from '../lib/latest.ts';
+
+export interface RunColumn {
+  run: RunDetail;
+  metrics: MetricPoint[];
+}
+
+/** All runs of a project side by side: settings, final metrics and curves. */
+export class HistoryState {
+  #columns = $state<RunColumn[]>([]);
+  #error = $state<string | null>(null);
+  #loading = $state(false);
+  readonly #latest = new Latest();
+  readonly #client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+  }
+
+  get columns(): RunColumn[] {
+    return this.#columns;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+
+  /** Names of validation metrics present in any run, for the comparison table. */
+  metricNames = $derived(
+    this.#columns
+      .flatMap((c) => c.metrics.filter((m) => m.split === 'validation').map((m) => m.name))
+      .filter((n, i, all) => all.indexOf(n) === i)
+      .sort(),
+  );
+
+  async load(projectId: number): Promise<void> {
+    this.#loading = true;
+    try {
+      const cols = await this.#latest.run(async () => {
+        const runs = await this.#client.call('runs.list', { projectId });
+        return Promise.all(
+          runs.slice(0, 8).map(async (r) => ({ run: await this.#client.call('runs.get', { runId: r.id }), metrics: await this.#client.call('runs.metrics', { runId: r.id }) })),
+        );
+      });
+      if (cols) this.#columns = cols;
+      this.#error = null;
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  /** The last validation value of a metric in a run (what the run ended with). */
+  final(col: RunColumn, name: string): number | undefined {
+    return col.metrics.filter((m) => m.split === 'validation' && m.name === name).at(-1)?.value;
+  }
+}

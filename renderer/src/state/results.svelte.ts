@@ -1,0 +1,129 @@
+import type { EvalExample, Evaluation, Prediction, SplitName, TaskKind } from '../../../main/api/contract.ts';
+import type { ApiClient } from '../lib/client.ts';
+import { Latest } from '../lib/latest.ts';
+
+/** The evaluation of a finished run, and the examples behind one confusion-matrix cell. */
+export class EvaluationState {
+  #evaluation = $state<Evaluation | null>(null);
+  #split = $state<SplitName>('test');
+  #cell = $state<{ gold: string; predicted: string; examples: EvalExample[] } | null>(null);
+  #loading = $state(false);
+  #error = $state<string | null>(null);
+  readonly #latest = new Latest();
+  readonly #client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+  }
+
+  get evaluation(): Evaluation | null {
+    return this.#evaluation;
+  }
+  get split(): SplitName {
+    return this.#split;
+  }
+  get cell(): { gold: string; predicted: string; examples: EvalExample[] } | null {
+    return this.#cell;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+
+  /** The largest cell value, to scale the heat map. */
+  maxCell = $derived(this.#evaluation?.confusion ? Math.max(1, ...this.#evaluation.confusion.matrix.flat()) : 1);
+
+  async load(runId: number, split: SplitName = this.#split): Promise<void> {
+    this.#split = split;
+    this.#cell = null;
+    this.#loading = true;
+    try {
+      const e = await this.#latest.run(() => this.#client.call('evaluation.get', { runId, split }));
+      if (e) {
+        this.#evaluation = e;
+        this.#error = null;
+      }
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  async openCell(runId: number, gold: string, predicted: string): Promise<void> {
+    try {
+      const examples = await this.#client.call('evaluation.cell', { runId, split: this.#split, gold, predicted, limit: 50 });
+      this.#cell = { gold, predicted, examples };
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message : String(err);
+    }
+  }
+}
+
+/** "Try it": one input, one prediction; typing more makes older answers stale. */
+export class TryState {
+  #text = $state('');
+  #question = $state('');
+  #context = $state('');
+  #prediction = $state<Prediction | null>(null);
+  #shown = $state<{ text: string; context: string }>({ text: '', context: '' });
+  #busy = $state(false);
+  #error = $state<string | null>(null);
+  readonly #latest = new Latest();
+  readonly #client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+  set text(v: string) {
+    this.#text = v;
+  }
+  get question(): string {
+    return this.#question;
+  }
+  set question(v: string) {
+    this.#question = v;
+  }
+  get context(): string {
+    return this.#context;
+  }
+  set context(v: string) {
+    this.#context = v;
+  }
+  get prediction(): Prediction | null {
+    return this.#prediction;
+  }
+  /** The input the shown prediction belongs to (highlights are offsets into it). */
+  get shown(): { text: string; context: string } {
+    return this.#shown;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+
+  async predict(runId: number, task: TaskKind): Promise<void> {
+    const input = task === 'qa' ? { question: this.#question, context: this.#context } : { text: this.#text };
+    this.#busy = true;
+    try {
+      const p = await this.#latest.run(() => this.#client.call('predict.run', { runId, ...input }));
+      if (p) {
+        this.#prediction = p;
+        this.#shown = { text: this.#text, context: this.#context };
+        this.#error = null;
+      }
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
