@@ -1,6 +1,6 @@
 import type { Split, Task } from '../store/types.ts';
 import type { Converted } from './convert.ts';
-import { fold, Grow, hash53 } from './grow.ts';
+import { fold, Grow, hash53, HashIndex } from './grow.ts';
 import type { ProblemLog } from './problems.ts';
 import type { Ratios } from './splits.ts';
 import { SPLIT_CODES, stratifiedSplit, UNASSIGNED } from './splits.ts';
@@ -60,8 +60,8 @@ export class DatasetChecks {
   private readonly exact = new Grow(Float64Array);
   private readonly labelHash = new Grow(Float64Array);
   private readonly groupOf = new Grow(Int32Array);
-  private readonly firstByText = new Map<number, number>();
-  private readonly groupByKey = new Map<number, number>();
+  private readonly firstByText = new HashIndex();
+  private readonly groupByKey = new HashIndex();
   private readonly groupSize = new Grow(Int32Array);
   private readonly groupStratum = new Grow(Int32Array);
   private readonly groupGiven = new Grow(Uint8Array);
@@ -102,7 +102,8 @@ export class DatasetChecks {
     if (c.ref !== undefined) this.refs[i] = c.ref;
     const code = split === undefined ? UNASSIGNED : SPLIT_CODES.indexOf(split);
     this.given.push(code);
-    const folded = hash53(fold(c.dedupeKey));
+    const foldedText = fold(c.dedupeKey);
+    const folded = hash53(foldedText);
     this.exact.push(hash53(c.dedupeKey));
     this.labelHash.push(hash53(c.labelKey));
     if (c.labels.length > 1 && this.task === 'classification') this.multiLabel = true;
@@ -117,19 +118,19 @@ export class DatasetChecks {
     else this.compare(first, i);
 
     // Examples that share a group key stay in one split; given test/validation rows are fixed.
-    const g = code === 1 || code === 2 ? -1 : this.group(c, code);
+    const g = code === 1 || code === 2 ? -1 : this.group(c.groupKey === c.dedupeKey ? foldedText : fold(c.groupKey), c.stratum, code);
     this.groupOf.push(g);
   }
 
-  private group(c: Converted, code: number): number {
-    const key = hash53(fold(c.groupKey), code);
+  private group(foldedKey: string, stratum: string, code: number): number {
+    const key = hash53(foldedKey, code);
     let g = this.groupByKey.get(key);
     if (g === undefined) {
       g = this.groupSize.length;
       this.groupByKey.set(key, g);
       this.groupSize.push(0);
-      let s = this.strata.get(c.stratum);
-      if (s === undefined) this.strata.set(c.stratum, (s = this.strata.size));
+      let s = this.strata.get(stratum);
+      if (s === undefined) this.strata.set(stratum, (s = this.strata.size));
       this.groupStratum.push(s);
       this.groupGiven.push(code);
     }

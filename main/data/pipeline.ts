@@ -131,8 +131,10 @@ export async function runPipeline(files: readonly string[], opts: ImportOptions,
           }
         }
         checks.add(c, rec.line, split);
-        batch.push({ index: index++, sourceLine: rec.line, data: JSON.stringify(c.example) });
-        if (batch.length >= 2000) {
+        // Without a sink (analysis only) there is nothing to serialize.
+        if (sink) batch.push({ index, sourceLine: rec.line, data: JSON.stringify(c.example) });
+        index++;
+        if (index % 2000 === 0) {
           flush();
           hooks.signal?.throwIfAborted();
           const t = Date.now();

@@ -6,6 +6,25 @@
 const PIECE = /[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]/gu;
 
 export function approxTokenCount(text: string): number {
+  // ASCII fast path (most rows): a char loop is several times faster than the Unicode regex.
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return unicodeCount(text);
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (word) {
+      if (!inWord) n++;
+      inWord = true;
+    } else {
+      inWord = false;
+      if (c > 32 && c !== 127) n++;
+    }
+  }
+  return n;
+}
+
+function unicodeCount(text: string): number {
   let n = 0;
   PIECE.lastIndex = 0;
   while (PIECE.exec(text) !== null) n++;

@@ -183,6 +183,11 @@ export function gather(data: Value, indices: Value, axis = 0): Value {
   return data.graph.node('Gather', [data, indices], [{ dtype: data.dtype, shape }], axis ? { axis: attr.int(axis) } : {})[0];
 }
 
+/** data with the slices at `indices` replaced by `updates`. */
+export function scatterND(data: Value, indices: Value, updates: Value): Value {
+  return data.graph.node('ScatterND', [data, indices, updates], [{ dtype: data.dtype, shape: data.shape }])[0];
+}
+
 /** data with `updates` added at `indices` (last axis of indices indexes data). */
 export function scatterNDAdd(data: Value, indices: Value, updates: Value): Value {
   return data.graph.node('ScatterND', [data, indices, updates], [{ dtype: data.dtype, shape: data.shape }], { reduction: attr.string('add') })[0];

@@ -59,15 +59,16 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
   const grads = raw.map((d, i) => {
     const row = padRows.get(fwd.params[i].name);
     if (!d || row === undefined) return d;
-    const [rows] = fwd.params[i].shape;
-    const keep = new Float32Array(rows).fill(1);
-    keep[row] = 0;
-    return o.mul(d, g.constant({ dtype: 'float32', shape: [rows, 1], data: keep }));
+    // Overwrite the one row (ScatterND may run in place) rather than multiply the table by a mask.
+    const width = fwd.params[i].shape[1];
+    return o.scatterND(d, g.constant({ dtype: 'int64', shape: [1, 1], data: BigInt64Array.of(BigInt(row)) }), g.constant({ dtype: 'float32', shape: [1, width], data: new Float32Array(width) }));
   });
   const gradOutputs = new Map<string, string | null>();
   if (opts.exposeGradients) grads.forEach((d, i) => gradOutputs.set(fwd.params[i].name, d ? g.output(d, `grad.${fwd.params[i].name}`).name : null));
   // Global L2 norm over every gradient; clip coefficient min(1, max/(norm+1e-6)), none when max = 0.
-  const squares = grads.filter((d): d is Value => d !== null).map((d) => o.sumAll(o.mul(d, d)));
+  // g² is shared by the norm and the second moment.
+  const sq = grads.map((d) => (d ? o.mul(d, d) : null));
+  const squares = sq.filter((d): d is Value => d !== null).map((d) => o.sumAll(d));
   const norm = o.sqrt(squares.reduce((a, b) => o.add(a, b)));
   const coef = o.where(o.greater(maxNorm, 0), o.min(1, o.div(maxNorm, o.add(norm, 1e-6))), 1);
   const [b1, b2] = adamw.betas;
@@ -88,7 +89,7 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
     // The clip coefficient is folded into the moment scalars: (1-β1)·coef and (1-β2)·coef².
     const decayed = decays(spec.name) ? o.mul(p, decay) : p;
     const m = o.add(o.mul(mIn, b1), o.mul(gi, c1));
-    const v = o.add(o.mul(vIn, b2), o.mul(o.mul(gi, gi), c2));
+    const v = o.add(o.mul(vIn, b2), o.mul(sq[i] as Value, c2));
     const denom = o.add(o.div(o.sqrt(v), bc2Sqrt), adamw.eps);
     const next = o.sub(decayed, o.mul(o.div(m, denom), stepSize));
     updated.set(spec.name, { param: out(next, `new.${spec.name}`), m: out(m, `new_m.${spec.name}`), v: out(v, `new_v.${spec.name}`) });

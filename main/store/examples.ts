@@ -9,7 +9,7 @@ interface ExampleRow {
 }
 
 function toExample<T extends Task>(r: ExampleRow): StoredExample<T> {
-  return { ...(JSON.parse(r.data) as ExampleByTask[T]), id: r.id, split: r.split, sourceLine: r.source_line } as StoredExample<T>;
+  return { ...(JSON.parse(r.data) as ExampleByTask[T]), rowId: r.id, split: r.split, sourceLine: r.source_line } as StoredExample<T>;
 }
 
 /** All examples of a dataset (optionally one split), in file order. */

@@ -51,7 +51,8 @@ export type AnyExample = ExampleByTask[Task];
 
 /** An example as stored: its payload, the split, and where it came from in the user's file. */
 export type StoredExample<T extends Task = Task> = ExampleByTask[T] & {
-  id: number;
+  /** The examples table's row id (not QA's own question `id`). */
+  rowId: number;
   split: Split;
   /** 1-based line (text formats) or row (spreadsheets) in the source file. */
   sourceLine: number;

@@ -36,6 +36,18 @@ export function normalizeAligned(text: string, opt: BertNormalizerOptions): Alig
   };
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i) ?? 0;
+    // ASCII fast path (most text): the same rules without regex tests or NFD.
+    if (cp < 0x80) {
+      i++;
+      if (opt.cleanText && (cp === 0 || ((cp < 32 || cp === 127) && cp !== 9 && cp !== 10 && cp !== 13))) {
+        absorb(i);
+        continue;
+      }
+      const space = cp === 32 || cp === 9 || cp === 10 || cp === 13;
+      const ch = opt.lowercase && cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : space && opt.cleanText ? ' ' : text[i - 1];
+      out.push({ ch, start: i - 1, end: i });
+      continue;
+    }
     const ch = String.fromCodePoint(cp);
     const start = i;
     const end = i + ch.length;

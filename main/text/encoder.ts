@@ -33,6 +33,8 @@ export class TemplateTokenizer implements Tokenizer {
   private readonly byId: string[];
   private readonly model: SubwordModel;
   private readonly specialIds: Set<number>;
+  private readonly specialPattern: RegExp;
+  private readonly specialSplit: RegExp;
 
   constructor(init: TemplateTokenizerInit) {
     this.kind = init.kind;
@@ -45,21 +47,55 @@ export class TemplateTokenizer implements Tokenizer {
     for (const [tok, id] of init.vocab) this.byId[id] = tok;
     this.vocabSize = this.byId.length;
     this.specialIds = new Set(Object.values(init.special).map((s: { id: number }) => s.id));
+    // Longest first, so "</s>" is never read as a shorter token's prefix.
+    const alternatives = [...new Set(Object.values(init.special).map((s: { token: string }) => s.token))]
+      .sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|');
+    this.specialPattern = new RegExp(alternatives);
+    this.specialSplit = new RegExp(alternatives, 'g');
   }
 
   tokenize(text: string): Piece[] {
-    return this.model.tokenize(text);
+    return this.withSpecials(text, (t) => this.model.tokenize(t));
+  }
+
+  /**
+   * Special tokens written literally in the text ("[SEP]", "<mask>") are matched first, on the
+   * raw text, and become single tokens, as Hugging Face's added tokens do; each is a word of
+   * its own, and word ids keep counting across the pieces in between.
+   */
+  private withSpecials(text: string, tokenize: (t: string) => Piece[]): Piece[] {
+    if (!this.specialPattern.test(text)) return tokenize(text);
+    const out: Piece[] = [];
+    let word = 0;
+    let at = 0;
+    const plain = (end: number): void => {
+      if (end <= at) return;
+      const ps = tokenize(text.slice(at, end));
+      for (const p of ps) out.push({ ...p, start: p.start + at, end: p.end + at, word: p.word + word });
+      if (ps.length > 0) word += ps[ps.length - 1].word + 1;
+    };
+    for (const m of text.matchAll(this.specialSplit)) {
+      const start = m.index ?? 0;
+      plain(start);
+      const id = this.vocab.get(m[0]) ?? this.special.unk.id;
+      out.push({ id, token: m[0], start, end: start + m[0].length, word: word++ });
+      at = start + m[0].length;
+    }
+    plain(text.length);
+    return out;
   }
 
   encode(text: string, options: EncodeOptions = {}): Encoding {
-    let a = this.model.tokenize(text);
+    let a = this.tokenize(text);
     if (options.maxLength !== undefined) a = a.slice(0, Math.max(0, options.maxLength - 2));
     return this.assemble(a, null);
   }
 
   encodePair(first: string, second: string, options: PairOptions = {}): Encoding {
-    let a = this.model.tokenize(first);
-    let b = this.model.tokenize(second);
+    let a = this.tokenize(first);
+    let b = this.tokenize(second);
     if (options.maxLength !== undefined) {
       const room = options.maxLength - this.pairSpecials();
       if (options.truncation === 'only_second') {
@@ -70,11 +106,15 @@ export class TemplateTokenizer implements Tokenizer {
     return this.assemble(a, b);
   }
 
+  // Not delegated to the `tokenizers` binding: its 0.23.x truncating encode stops tokenizing at
+  // max_length, so the overflowing windows miss the end of long contexts (huggingface/tokenizers
+  // #2091, fix pending in #2098). These windows follow Encoding::truncate as of 0.22: starts at
+  // 0, room − stride, 2·(room − stride), … until one reaches the end.
   encodeWindows(question: string, context: string, options: WindowOptions = {}): Encoding[] {
     const maxLength = options.maxLength ?? 384;
     let stride = options.stride ?? 128;
-    let q = this.model.tokenize(question);
-    const c = this.model.tokenize(context);
+    let q = this.tokenize(question);
+    const c = this.tokenize(context);
     const budget = maxLength - this.pairSpecials();
     if (budget < 2) throw new Error(`Max length ${maxLength} leaves no room for a question and a context.`);
     // Hugging Face raises when the question leaves no more than `stride` context tokens; we cut
@@ -96,7 +136,7 @@ export class TemplateTokenizer implements Tokenizer {
     let pieces: Piece[] = [];
     let at = 0;
     words.forEach((w, i) => {
-      for (const p of this.model.tokenizeWord(w)) pieces.push({ ...p, start: p.start + at, end: p.end + at, word: i });
+      for (const p of this.withSpecials(w, (t) => this.model.tokenizeWord(t))) pieces.push({ ...p, start: p.start + at, end: p.end + at, word: i });
       at += w.length + 1;
     });
     if (options.maxLength !== undefined) pieces = pieces.slice(0, Math.max(0, options.maxLength - 2));

@@ -8,7 +8,9 @@ const PUNCT = /^\p{P}$/u;
 const MARK_NONSPACING = /^\p{Mn}$/u;
 
 export function isWhitespace(ch: string): boolean {
-  return ch === '\t' || ch === '\n' || ch === '\r' || WHITESPACE.test(ch);
+  const cp = ch.charCodeAt(0);
+  if (cp < 0x80) return cp === 32 || (cp >= 9 && cp <= 13);
+  return WHITESPACE.test(ch);
 }
 
 /** Control characters are removed by clean_text; \t \n \r are whitespace, not control. */
@@ -21,7 +23,7 @@ export function isControl(ch: string): boolean {
 export function isPunctuation(ch: string): boolean {
   const cp = ch.codePointAt(0) ?? 0;
   if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
-  return PUNCT.test(ch);
+  return cp >= 0x80 && PUNCT.test(ch);
 }
 
 export function isMarkNonspacing(ch: string): boolean {

@@ -10,11 +10,19 @@ export interface WordPieceOptions {
   maxInputCharsPerWord: number;
 }
 
+interface SubPiece {
+  id: number;
+  token: string;
+  from: number;
+  to: number;
+}
+
 export class WordPieceModel {
   readonly vocab: ReadonlyMap<string, number>;
   readonly options: WordPieceOptions;
   readonly normalizer: BertNormalizerOptions;
   private readonly unkId: number;
+  private readonly cache = new Map<string, SubPiece[] | null>();
 
   constructor(vocab: ReadonlyMap<string, number>, normalizer: BertNormalizerOptions, options: Partial<WordPieceOptions> = {}) {
     this.vocab = vocab;
@@ -31,33 +39,49 @@ export class WordPieceModel {
     const words = bertPreTokenize(normalizeAligned(text, this.normalizer));
     words.forEach((w, k) => {
       const word = firstWord + k;
-      const n = w.chars.length;
-      const whole = (): void => {
-        pieces.push({ id: this.unkId, token: this.options.unkToken, start: w.starts[0], end: w.ends[n - 1], word });
-      };
-      if (n > this.options.maxInputCharsPerWord) return whole();
-      const sub: Piece[] = [];
-      for (let start = 0; start < n; ) {
-        let end = n;
-        let found: Piece | null = null;
-        while (start < end) {
-          let s = w.chars.slice(start, end).join('');
-          if (start > 0) s = this.options.continuingSubwordPrefix + s;
-          const id = this.vocab.get(s);
-          if (id !== undefined) {
-            found = { id, token: s, start: w.starts[start], end: w.ends[end - 1], word };
-            break;
-          }
-          end--;
-        }
-        // One unmatched character makes the whole word unknown (not just that part).
-        if (!found) return whole();
-        sub.push(found);
-        start = end;
+      const split = this.split(w.chars);
+      if (split === null) {
+        pieces.push({ id: this.unkId, token: this.options.unkToken, start: w.starts[0], end: w.ends[w.chars.length - 1], word });
+        return;
       }
-      pieces.push(...sub);
+      for (const p of split) pieces.push({ id: p.id, token: p.token, start: w.starts[p.from], end: w.ends[p.to - 1], word });
     });
     return pieces;
+  }
+
+  /**
+   * Greedy longest-match-first pieces of one normalized word as character ranges [from, to),
+   * or null when the word is unknown as a whole (too long, or some part matches nothing).
+   * Memoized: running text repeats words a lot.
+   */
+  private split(chars: readonly string[]): SubPiece[] | null {
+    const key = chars.join('');
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const n = chars.length;
+    let result: SubPiece[] | null = [];
+    if (n > this.options.maxInputCharsPerWord) result = null;
+    for (let start = 0; result !== null && start < n; ) {
+      let end = n;
+      let found: SubPiece | null = null;
+      while (start < end) {
+        let s = chars.slice(start, end).join('');
+        if (start > 0) s = this.options.continuingSubwordPrefix + s;
+        const id = this.vocab.get(s);
+        if (id !== undefined) {
+          found = { id, token: s, from: start, to: end };
+          break;
+        }
+        end--;
+      }
+      // One unmatched character makes the whole word unknown (not just that part).
+      if (!found) result = null;
+      else result.push(found);
+      start = end;
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(key, result);
+    return result;
   }
 
   decode(tokens: readonly string[]): string {

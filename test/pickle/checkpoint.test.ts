@@ -1,31 +1,18 @@
 import { existsSync, rmSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, truncate } from 'node:fs/promises';
+import { copyFile, mkdtemp, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPytorchCheckpoint } from '../../main/models/pickle/checkpoint.ts';
+import { readSafetensors } from '../../main/models/safetensors.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
 const PICKLE = path.join(FIXTURES, 'pickle');
 const SAFETENSORS = path.join(FIXTURES, 'parity/bert-tiny-seqcls/model.safetensors');
 
-/** An independent oracle: the safetensors layout is an 8-byte header length, JSON, then raw bytes. */
-async function readSafetensorsF32(file: string): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const buf = await readFile(file);
-  const n = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.toString('utf8', 8, 8 + n)) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [k, v] of Object.entries(header)) {
-    if (k === '__metadata__') continue;
-    expect(v.dtype).toBe('F32');
-    const bytes = buf.subarray(8 + n + v.data_offsets[0], 8 + n + v.data_offsets[1]);
-    out.set(k, { shape: v.shape, data: new Float32Array(new Uint8Array(bytes).buffer) });
-  }
-  return out;
-}
-
 async function expectSameAsSafetensors(file: string): Promise<void> {
-  const expected = await readSafetensorsF32(SAFETENSORS);
+  // The app's own safetensors reader: both formats of the same weights must load identically.
+  const expected = readSafetensors(SAFETENSORS);
   const actual = await readPytorchCheckpoint(file);
   // The state dict may carry buffers safetensors drops (position_ids); every weight must match.
   for (const [name, want] of expected) {
@@ -33,7 +20,8 @@ async function expectSameAsSafetensors(file: string): Promise<void> {
     expect(got, `tensor ${name} missing`).toBeDefined();
     expect(got!.dtype).toBe('float32');
     expect(got!.shape, name).toEqual(want.shape);
-    expect(Buffer.from(got!.data.buffer, got!.data.byteOffset, got!.data.byteLength).equals(Buffer.from(want.data.buffer)), `tensor ${name} differs`).toBe(true);
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bytes(got!.data).equals(bytes(want.data)), `tensor ${name} differs`).toBe(true);
   }
   expect(expected.size).toBeGreaterThan(10);
 }
@@ -60,20 +48,20 @@ describe('readPytorchCheckpoint', () => {
     const file = path.join(dir, 'pytorch_model.bin');
     await copyFile(path.join(PICKLE, 'bert-tiny-seqcls.pytorch_model.bin'), file);
     await truncate(file, 100_000);
-    await expect(readPytorchCheckpoint(file)).rejects.toThrow(/pytorch_model\.bin is not a complete zip archive/);
+    await expect(readPytorchCheckpoint(file)).rejects.toThrow(`${file} is not a complete zip archive`);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads deflated entries, strided views, shared storages, Parameters, float16, bfloat16 and int64 (synthetic torch.save zip)', async () => {
     // Built by fixtures/make-synthetic.py; storage 0 is [0, 0.5, …, 3] and both views start at element 1.
     const t = await readPytorchCheckpoint(path.join(import.meta.dirname, 'fixtures/synthetic.pytorch_model.bin'));
-    const plain = Object.fromEntries([...t].map(([k, v]) => [k, { shape: v.shape, data: [...v.data] }]));
+    const plain = Object.fromEntries([...t].map(([k, v]) => [k, { shape: v.shape, data: [...v.data], from: v.sourceDtype }]));
     expect(plain).toEqual({
-      w: { shape: [2, 3], data: [0.5, 1, 1.5, 2, 2.5, 3] },
-      w_t: { shape: [3, 2], data: [0.5, 2, 1, 2.5, 1.5, 3] },
-      half: { shape: [4], data: [1, -2.5, 65504, 2 ** -24] },
-      bf16: { shape: [3], data: [1, -0.5, 3.140625] },
-      position_ids: { shape: [1, 4], data: [0, 1, 2, 3] },
+      w: { shape: [2, 3], data: [0.5, 1, 1.5, 2, 2.5, 3], from: 'float32' },
+      w_t: { shape: [3, 2], data: [0.5, 2, 1, 2.5, 1.5, 3], from: 'float32' },
+      half: { shape: [4], data: [1, -2.5, 65504, 2 ** -24], from: 'float16' },
+      bf16: { shape: [3], data: [1, -0.5, 3.140625], from: 'bfloat16' },
+      position_ids: { shape: [1, 4], data: [0, 1, 2, 3], from: 'int64' },
     });
   });
 

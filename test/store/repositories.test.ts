@@ -147,7 +147,7 @@ describe('datasets from staging', () => {
     expect(ds.rowCount).toBe(4);
     expect(ds.splits).toEqual({ train: 3, validation: 0, test: 1 });
     expect(getDataset(store, ds.id)?.report).toEqual({ ok: true });
-    expect(loadExamples(store, ds.id, 'test')).toEqual([{ id: expect.any(Number), split: 'test', sourceLine: 5, text: 't3', labels: ['x'] }]);
+    expect(loadExamples(store, ds.id, 'test')).toEqual([{ rowId: expect.any(Number), split: 'test', sourceLine: 5, text: 't3', labels: ['x'] }]);
     expect(listDatasets(store, { projectId: p.id }).map((d) => d.id)).toEqual([ds.id]);
   });
 

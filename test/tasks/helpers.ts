@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { createWordPieceTokenizer, parseVocabTxt } from '../../main/text/index.ts';
 import type { BatchOutputs } from '../../main/tasks/index.ts';
+import { BERT_VOCAB_TXT } from '../text/shared-paths.ts';
 
 export const tokenizer = createWordPieceTokenizer({
-  vocab: parseVocabTxt(readFileSync('/work/shared/fixtures/parity/bert-tiny-seqcls/vocab.txt', 'utf8')),
+  vocab: parseVocabTxt(readFileSync(BERT_VOCAB_TXT, 'utf8')),
   lowercase: true,
 });
 

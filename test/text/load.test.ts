@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, parseVocabTxt } from '../../main/text/index.ts';
-import { readFileSync } from 'node:fs';
 import { MERGES, bpeVocab } from './bpe-fixture.ts';
 import { bertOracle, robertaOracle } from './oracle.ts';
+import { PARITY } from './shared-paths.ts';
 
-const PARITY = '/work/shared/fixtures/parity';
 const tmp = mkdtempSync(join(tmpdir(), 'bs-tok-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -35,7 +34,7 @@ describe('loadTokenizer', () => {
   it('reads vocab.json + merges.txt (RoBERTa)', async () => {
     const dir = join(tmp, 'roberta');
     rmSync(dir, { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    mkdirSync(dir);
     writeFileSync(join(dir, 'vocab.json'), JSON.stringify(Object.fromEntries(bpeVocab())));
     writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n' + MERGES.map((m) => m.join(' ')).join('\n') + '\n');
     const t = await loadTokenizer(dir);
@@ -47,7 +46,7 @@ describe('loadTokenizer', () => {
     const vocab = parseVocabTxt(readFileSync(join(PARITY, 'bert-tiny-seqcls/vocab.txt'), 'utf8'));
     for (const [name, hf] of [['bert-json', bertOracle(vocab, true)], ['roberta-json', robertaOracle(bpeVocab(), MERGES)]] as const) {
       const dir = join(tmp, name);
-      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      mkdirSync(dir, { recursive: true });
       hf.save(join(dir, 'tokenizer.json'));
       const t = await loadTokenizer(dir);
       for (const text of ['Héllo the wörld, café!', 'Hello  the world 🙂']) {

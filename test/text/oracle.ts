@@ -13,6 +13,8 @@ export function bertOracle(vocab: Map<string, number>, lowercase: boolean): Orac
   const cls = vocab.has('[CLS]') ? '[CLS]' : '<s>';
   const sep = vocab.has('[SEP]') ? '[SEP]' : '</s>';
   t.setPostProcessor(tk.bertProcessing([sep, vocab.get(sep) ?? 0], [cls, vocab.get(cls) ?? 0]));
+  // Hugging Face model folders declare these as special added tokens.
+  t.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((x) => vocab.has(x)));
   return t;
 }
 
@@ -21,6 +23,7 @@ export function robertaOracle(vocab: Map<string, number>, merges: [string, strin
   t.setPreTokenizer(tk.byteLevelPreTokenizer(false, true));
   t.setDecoder(tk.bpeDecoder());
   t.setPostProcessor(tk.robertaProcessing(['</s>', vocab.get('</s>') ?? 0], ['<s>', vocab.get('<s>') ?? 0], true, false));
+  t.addSpecialTokens(['<s>', '<pad>', '</s>', '<unk>', '<mask>']);
   return t;
 }
 

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type tk from 'tokenizers';
 import { createWordPieceTokenizer, parseVocabTxt } from '../../main/text/index.ts';
+import { BERT_VOCAB_TXT } from './shared-paths.ts';
 import { bertOracle } from './oracle.ts';
 
-const VOCAB = parseVocabTxt(readFileSync('/work/shared/fixtures/parity/bert-tiny-seqcls/vocab.txt', 'utf8'));
+const VOCAB = parseVocabTxt(readFileSync(BERT_VOCAB_TXT, 'utf8'));
 const tok = createWordPieceTokenizer({ vocab: VOCAB, lowercase: true });
 
 const Q = 'Who is the man?'; // who is the man ?  → 5 tokens
@@ -69,6 +70,8 @@ describe('QA windows (only_second, overflowing, stride)', () => {
     expect(last.offsets[last.offsets.length - 2]).toEqual([C.length - 4, C.length]);
   });
 
+  // Only the first window: tokenizers 0.23.2 under-covers the overflow (huggingface/tokenizers
+  // #2091; it returns 'world was big and' as the last window and drops 'small at once').
   it('the first window equals Hugging Face truncation=only_second', async () => {
     const hf = bertOracle(VOCAB, true);
     hf.setTruncation(16, { strategy: 'OnlySecond' as tk.TruncationStrategy, stride: 2 });

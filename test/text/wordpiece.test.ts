@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createWordPieceTokenizer, parseVocabTxt, type Encoding } from '../../main/text/index.ts';
+import { BERT_VOCAB_TXT } from './shared-paths.ts';
 import { bertOracle, toUtf16 } from './oracle.ts';
 
 // The parity fixtures' 1000-token uncased vocabulary: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4.
-const VOCAB = parseVocabTxt(readFileSync('/work/shared/fixtures/parity/bert-tiny-seqcls/vocab.txt', 'utf8'));
+const VOCAB = parseVocabTxt(readFileSync(BERT_VOCAB_TXT, 'utf8'));
 const uncased = createWordPieceTokenizer({ vocab: VOCAB, lowercase: true });
 const cased = createWordPieceTokenizer({ vocab: VOCAB, lowercase: false });
 
@@ -73,6 +74,15 @@ describe('WordPiece (BERT uncased): hand-checked', () => {
     expect(e.tokens).toEqual(['[CLS]', 'the', 'man', 'said', '[SEP]']);
   });
 
+  it('reads special tokens written in the text as single tokens, on the raw (not lowercased) text', () => {
+    const text = 'a[MASK]b [sep]';
+    const e = uncased.encode(text);
+    // [MASK] is matched before normalization; "[sep]" is not a special token: [ sep ].
+    expect(e.tokens).toEqual(['[CLS]', 'a', '[MASK]', 'b', '[', 'sep', ']', '[SEP]']);
+    expect(e.offsets.slice(1, 4)).toEqual([[0, 1], [1, 7], [7, 8]]);
+    expect(e.wordIds).toEqual([null, 0, 1, 2, 3, 4, 5, null]);
+  });
+
   it('decodes ids back to text, joining ## pieces', () => {
     expect(uncased.decode(uncased.encode('Hello, world').ids)).toBe('hello , world');
   });
@@ -83,6 +93,7 @@ describe('WordPiece equals Hugging Face tokenizers (Rust) on awkward text', () =
     'Héllo, wörld! the Wood', '日本 €uro 🙂 then', 'İstanbul straße', 'cafe\u0301 au lait', 'a\u200bb\tc\r\nd\u0000e',
     'x'.repeat(101), "don't stop-believing $5.00 (yes)", 'ΟΔΟΣ Σίσυφος', '  leading and trailing  ', '', 'naïve coöperation résumé',
     '\u00a0nbsp\u2028line\u3000ideo', 'ﬁne ligature', 'Ⅻ roman ½', 'e-mail: a.b@c.org #tag 100%',
+    'hello [SEP] world [MASK]x', 'a[MASK]b [sep]', '[UNK]',
   ];
   for (const lowercase of [true, false]) {
     it(`lowercase=${lowercase}`, async () => {

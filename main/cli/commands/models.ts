@@ -31,7 +31,7 @@ async function list(ctx: CommandContext): Promise<void> {
     if (!cached.length) lines.push("  (none yet: add one with 'bert-studio models add DIR|REPO_ID')");
     for (const m of cached) {
       const state = m.complete ? '' : '  [files missing: add it again]';
-      const where = m.source === 'hub' ? `downloaded, in ${m.path}` : 'local folder, used in place';
+      const where = m.source === 'hub' ? `downloaded, in ${m.path}` : m.sourcePath ? `local folder, converted into ${m.path}` : 'local folder, used in place';
       lines.push(`  ${m.id}  ${m.modelType}  ${mb(m.sizeBytes)}  (${where})${state}`);
     }
     lines.push('', 'Catalog (download sizes are approximate):');
@@ -98,7 +98,11 @@ async function add(ctx: CommandContext, target: string, revision: string | undef
   if (await isFolder(target)) {
     if (revision !== undefined) throw new UserError('--revision applies to hub downloads, not to a local folder.');
     model = await asUserError(registerLocalFolder(ctx.home, target));
-    ctx.out.info(`Registered ${model.path} (${model.modelType}, ${mb(model.sizeBytes)}). It is used in place: keep the folder where it is.`);
+    ctx.out.info(
+      model.sourcePath
+        ? `Registered ${model.sourcePath} (${model.modelType}): its PyTorch weights were checked and converted to ${model.path}; the original folder was not changed.`
+        : `Registered ${model.path} (${model.modelType}, ${mb(model.sizeBytes)}). It is used in place: keep the folder where it is.`,
+    );
   } else if (looksLikePath) {
     throw new UserError(`${path.resolve(target)} is not a folder. Give a Hugging Face model folder (with config.json) or a hub id such as bert-base-uncased.`);
   } else {

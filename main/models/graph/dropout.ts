@@ -8,14 +8,24 @@ import * as o from '../../engine/ops.ts';
 const P = 2147483647; // 2^31 - 1, prime: products of two residues stay below 2^62, exact in int64
 const A = 1103515245; // multiplier; (idx + key) < 2^32 so (idx + key)·A < 2^63
 
-/** Per element: h = ((idx + key)·A mod P)² mod P, an int64 residue in [0, P). */
+/**
+ * Per element: h = ((idx + key)·A mod P)² mod P, an int64 residue in [0, P), idx the flat
+ * element index. idx + key is built as rows·L + key [R,1] plus columns [1,L] (two short
+ * Ranges and one broadcast Add: a Range over every element is slow in ORT).
+ */
 export function hashResidues(x: Value, key: Value): Value {
   const g = x.graph;
+  const last = x.shape[x.rank - 1];
+  if (typeof last !== 'number') throw new Error('dropout needs a static last dimension');
   const shape = o.shapeOf(x);
-  const count = o.reduceProd(shape);
-  const idx = o.reshapeTo(o.range(g.scalar(0, 'int64'), count, g.scalar(1, 'int64'), `${x.name}_n`), shape, x.shape);
+  const rows = o.div(o.reduceProd(shape), last);
+  const zero = g.scalar(0, 'int64');
+  const one = g.scalar(1, 'int64');
+  const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), key); // [R]
+  const cols = o.range(zero, g.scalar(last, 'int64'), one, last); // [L]
+  const idx = o.reshapeTo(o.add(o.unsqueeze(rowBase, [1]), o.unsqueeze(cols, [0])), shape, x.shape);
   // The multiply scatters consecutive counters over [0, P); the square breaks their lattice.
-  const h = o.mod(o.mul(o.add(idx, key), A), P);
+  const h = o.mod(o.mul(idx, A), P);
   return o.mod(o.mul(h, h), P);
 }
 

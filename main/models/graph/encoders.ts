@@ -73,6 +73,7 @@ interface AttentionNames {
  * keepMask for DistilBERT's masked_fill). Returns the context [N,H] before the output dense.
  */
 function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask: { add?: Value; keep?: Value }, scaleQuery: boolean): Value {
+  // x: [N,H]; q/k/v: [B,nH,S,dh]; scores, probs: [B,nH,S,S]
   const c = ctx.cfg;
   const h = c.hiddenSize;
   const heads = c.numHeads;
@@ -84,8 +85,9 @@ function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask:
   const v = o.transpose(headsOf(dense(ctx, x, names.v, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
   const root = Math.sqrt(dh);
   let scores: Value;
-  if (scaleQuery) {
-    // DistilBERT scales q first, then masked_fill(mask == 0, finfo.min).
+  if (scaleQuery || Number.isInteger(Math.log2(root))) {
+    // DistilBERT scales q first. BERT divides the scores, but when √dh is a power of two
+    // (dh = 64 in every standard size) scaling q instead is bit-identical and 4-8× cheaper.
     q = o.div(q, root);
     scores = o.matmul(q, kT); // [B,nH,S,S]
   } else {

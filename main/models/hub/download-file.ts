@@ -44,16 +44,19 @@ export interface DownloadedFile {
 
 const unquote = (v: string | string[] | undefined): string | undefined => (typeof v === 'string' ? v.replace(/^W\//, '').replace(/"/g, '').toLowerCase() : undefined);
 const HEX64 = /^[0-9a-f]{64}$/;
-const HEX40 = /^[0-9a-f]{40}$/;
 
-/** What the hub's headers say about the file: HF puts them on the first response, before any CDN redirect. */
+/**
+ * What the hub's headers say about the file; HF puts them on the first response, before any
+ * CDN redirect: X-Linked-Etag / X-Linked-Size for LFS files (the sha256 and size of the real
+ * content). A plain ETag is used only when it is a sha256; the git blob id of small files is
+ * taken from the API listing instead, where it is defined to be one.
+ */
 export function expectedFromHeaders(hop: Hop): Expected {
   const linkedEtag = unquote(hop.headers['x-linked-etag']);
   const etag = unquote(hop.headers.etag);
   const linkedSize = Number(hop.headers['x-linked-size']);
   const sha256 = [linkedEtag, etag].find((e) => e && HEX64.test(e));
-  const gitSha1 = !linkedEtag && etag && HEX40.test(etag) ? etag : undefined;
-  return { size: Number.isFinite(linkedSize) && linkedSize > 0 ? linkedSize : undefined, sha256, gitSha1 };
+  return { size: Number.isFinite(linkedSize) && linkedSize > 0 ? linkedSize : undefined, sha256 };
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -111,7 +114,7 @@ async function attemptDownload(opts: DownloadFileOptions): Promise<DownloadedFil
     const fromHeaders = expectedFromHeaders(hops[0]);
     const repoCommit = hops[0].headers['x-repo-commit'];
     commit = typeof repoCommit === 'string' ? repoCommit : undefined;
-    expected = { size: fromHeaders.size ?? expected.size, sha256: fromHeaders.sha256 ?? expected.sha256, gitSha1: fromHeaders.gitSha1 ?? expected.gitSha1 };
+    expected = { size: fromHeaders.size ?? expected.size, sha256: fromHeaders.sha256 ?? expected.sha256, gitSha1: expected.gitSha1 };
     let append = false;
     if (status === 206) {
       const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));

@@ -4,6 +4,7 @@ import { checkRepoId, fetchModelInfo, hubEndpoint, resolveUrl, selectFiles, shar
 import { downloadFile, type Progress } from './download-file.ts';
 import { cacheDirFor, hubModelId, registerModel, resolveCachedModel, type ModelFile, type RegisteredModel } from './manifest.ts';
 import { readModelType } from './local-folder.ts';
+import { normalizeInPlace, sha256File, weightsLayout } from './normalize.ts';
 
 /**
  * Brings a hub model into the cache: asks the hub which files exist, downloads only the ones
@@ -62,7 +63,7 @@ export async function downloadModel(opts: DownloadModelOptions): Promise<Registe
 
   const selected = selectFiles(opts.repo, [...byName.keys()]);
   await ensureFreeSpace(dir, selected.map((n) => byName.get(n)?.size ?? 0), opts.repo);
-  const files: ModelFile[] = [];
+  let files: ModelFile[] = [];
   for (const name of selected) {
     files.push(await fetchOne(name));
     if (name === 'model.safetensors.index.json') {
@@ -72,6 +73,14 @@ export async function downloadModel(opts: DownloadModelOptions): Promise<Registe
       await ensureFreeSpace(dir, shards.map((n) => byName.get(n)?.size ?? 0), opts.repo);
       for (const shard of shards) files.push(await fetchOne(shard));
     }
+  }
+  // One model.safetensors is what the loader reads: convert a pytorch_model.bin (through the
+  // restricted unpickler) or merge shards now, once.
+  if (weightsLayout(files.map((f) => f.name)) !== 'safetensors') {
+    const { removed } = await normalizeInPlace(dir);
+    const single = path.join(dir, 'model.safetensors');
+    files = files.filter((f) => !removed.includes(f.name));
+    files.push({ name: 'model.safetensors', size: (await stat(single)).size, sha256: await sha256File(single) });
   }
   const model: RegisteredModel = {
     id: hubModelId(opts.repo, revision),

@@ -1,6 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { registerModel, type ModelFile, type RegisteredModel } from './manifest.ts';
+import { createHash } from 'node:crypto';
+import { modelsDir, registerModel, type ModelFile, type RegisteredModel } from './manifest.ts';
+import { convertedCopy, weightsLayout } from './normalize.ts';
 
 /**
  * A quick check that a folder is a Hugging Face model BERT Studio can fine-tune, before it is
@@ -54,14 +56,26 @@ export async function inspectModelFolder(dir: string): Promise<{ modelType: stri
   return { modelType, files };
 }
 
-/** Registers a local folder by reference (nothing is copied): it must stay where it is. */
+/**
+ * Registers a local folder by reference (nothing is copied; it must stay where it is). A
+ * folder whose weights are pytorch_model.bin or shards gets a converted copy under
+ * `${home}/models/converted/`, since the loader reads only model.safetensors and the user's
+ * folder is never modified.
+ */
 export async function registerLocalFolder(home: string, dir: string): Promise<RegisteredModel> {
   const abs = path.resolve(dir);
-  const { modelType, files } = await inspectModelFolder(abs);
+  let { modelType, files } = await inspectModelFolder(abs);
+  let usedPath = abs;
+  if (weightsLayout(files.map((f) => f.name)) !== 'safetensors') {
+    usedPath = path.join(modelsDir(home), 'converted', `${path.basename(abs)}-${createHash('sha256').update(abs).digest('hex').slice(0, 8)}`);
+    await convertedCopy(abs, usedPath);
+    ({ modelType, files } = await inspectModelFolder(usedPath));
+  }
   const model: RegisteredModel = {
     id: abs,
     source: 'local',
-    path: abs,
+    path: usedPath,
+    ...(usedPath !== abs ? { sourcePath: abs } : {}),
     modelType,
     files,
     sizeBytes: files.reduce((a, f) => a + f.size, 0),

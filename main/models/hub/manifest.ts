@@ -27,8 +27,13 @@ export interface RegisteredModel {
   readonly revision?: string;
   /** The commit the hub resolved the revision to. */
   readonly commit?: string;
-  /** The folder holding config.json, weights and tokenizer files. */
+  /** The folder holding config.json, model.safetensors and tokenizer files. */
   readonly path: string;
+  /**
+   * Local models whose weights had to be converted (pytorch_model.bin, shards): the user's
+   * original folder, left untouched; `path` is then the converted copy under the cache.
+   */
+  readonly sourcePath?: string;
   readonly modelType: string;
   readonly files: readonly ModelFile[];
   readonly sizeBytes: number;

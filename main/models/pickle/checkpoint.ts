@@ -1,6 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ELEMENT_SIZE, stridedToFloat32, type Float32Tensor } from './tensors.ts';
+import { ELEMENT_SIZE, stridedToFloat32, type Float32Tensor, type StorageDtype } from './tensors.ts';
 import { tensorEntries, unpickleStateDict, type StorageRef, type TensorRef } from './state-dict.ts';
 import { PickleError, unpickle } from './unpickler.ts';
 import { ZipReader } from './zip.ts';
@@ -14,10 +13,13 @@ import { ZipReader } from './zip.ts';
  * several pickles back to back followed by the storages (see readLegacy).
  */
 
-export type CheckpointTensor = Float32Tensor;
+/** A float32 tensor plus the dtype it was stored in (integer buffers such as position_ids are widened too). */
+export interface CheckpointTensor extends Float32Tensor {
+  readonly sourceDtype: StorageDtype;
+}
 
 export async function readPytorchCheckpoint(file: string): Promise<Map<string, CheckpointTensor>> {
-  const name = path.basename(file);
+  const name = file; // named in full in every message: the user must find it
   const head = Buffer.alloc(64);
   const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new Error(err.code === 'ENOENT' ? `${file} does not exist.` : `${file} could not be opened: ${err.message}.`);
@@ -38,7 +40,7 @@ export async function readPytorchCheckpoint(file: string): Promise<Map<string, C
 }
 
 async function readZip(file: string): Promise<Map<string, CheckpointTensor>> {
-  const name = path.basename(file);
+  const name = file; // named in full in every message: the user must find it
   const zip = await ZipReader.open(file);
   try {
     // The archive's top folder is named after the file torch.save wrote; find it via data.pkl.
@@ -80,7 +82,7 @@ const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
  * storage's raw little-endian bytes.
  */
 async function readLegacy(file: string): Promise<Map<string, CheckpointTensor>> {
-  const name = path.basename(file);
+  const name = file; // named in full in every message: the user must find it
   const data = await readFile(file);
   const plain = { findClass: (m: string, n: string): never => { throw new PickleError(`${name} was refused: its header asks for the Python global '${m}.${n}'. Nothing was executed.`); }, persistentLoad: (): never => { throw new PickleError(`${name}: unexpected storage in the header.`); } };
   const magic = unpickle(data, plain, name);
@@ -119,5 +121,5 @@ async function readLegacy(file: string): Promise<Map<string, CheckpointTensor>> 
 
 function materialize(t: TensorRef, storage: Uint8Array, where: string): CheckpointTensor {
   const data = stridedToFloat32(storage, t.storage.dtype, t.storage.elementOffset + t.offset, t.shape, t.stride, where);
-  return { dtype: 'float32', shape: [...t.shape], data };
+  return { dtype: 'float32', shape: [...t.shape], data, sourceDtype: t.storage.dtype };
 }

@@ -1,5 +1,4 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 
 /**
@@ -49,7 +48,7 @@ export class ZipReader {
 
   /** Reads and, if needed, inflates one entry; checks its size and CRC-32 so a damaged archive cannot pass as weights. */
   async read(entry: ZipEntry): Promise<Buffer> {
-    const where = `${path.basename(this.file)} (entry ${entry.name})`;
+    const where = `${this.file} (entry ${entry.name})`;
     if (entry.flags & 1) throw new Error(`${where} is encrypted; save the checkpoint again without encryption.`);
     const local = await readAt(this.handle, entry.localHeaderOffset, 30);
     if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_SIG) throw new Error(`${where} has a damaged local header; the file is corrupt or truncated.`);
@@ -88,7 +87,7 @@ function u64(buf: Buffer, at: number): number {
 }
 
 async function readCentralDirectory(handle: FileHandle, file: string): Promise<Map<string, ZipEntry>> {
-  const name = path.basename(file);
+  const name = file;
   const { size } = await handle.stat();
   const tailStart = Math.max(0, size - EOCD_SEARCH);
   const tail = await readAt(handle, tailStart, size - tailStart);

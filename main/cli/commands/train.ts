@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command, CommandContext, ParsedArgs } from '../command.ts';
+import { UserError } from '../errors.ts';
+import { choice, num, str } from '../parse.ts';
+import { importDataset } from '../../data/index.ts';
+import { ModelFormatError } from '../../models/config.ts';
+import type { Store } from '../../store/db.ts';
+import { countExamples, ensureProject, getDataset, getRun } from '../../store/index.ts';
+import { TASK_NAMES } from '../../tasks/registry.ts';
+import type { TaskName } from '../../tasks/types.ts';
+import { RunControl } from '../../train/control.ts';
+import type { TrainEvent } from '../../train/events.ts';
+import { PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
+import type { BaseModel } from '../../train/prepare.ts';
+import { createTrainingRun, executeRun, type RunSpec } from '../../train/run-service.ts';
+import type { TrainResult } from '../../train/trainer.ts';
+import { withStore } from './datasets.ts';
+
+const SIZES: readonly ScratchSize[] = ['tiny', 'mini', 'small'];
+export const SCRATCH_WARNING = 'Training from scratch: with no pretrained model the result is much weaker than fine-tuning a pretrained one; use it to try the app or when no model is available.';
+
+function fmt(n: number): string {
+  return Math.abs(n) >= 100 || n === 0 ? n.toFixed(0) : n.toPrecision(3);
+}
+
+/** One progress line per epoch fraction / evaluation, so logs stay readable. */
+export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
+  let lastLine = 0;
+  return (e) => {
+    if (e.type === 'prepared') {
+      ctx.out.info(`Training on ${e.device.toUpperCase()}: ${e.trainExamples} training examples, ${e.validationExamples} validation, ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), ${(e.parameters / 1e6).toFixed(1)}M parameters.`);
+      if (e.scratch) ctx.out.info(SCRATCH_WARNING);
+      if (e.resumedFromStep) ctx.out.info(`Resuming at step ${e.resumedFromStep}.`);
+    } else if (e.type === 'step') {
+      const t = Date.now();
+      if (t - lastLine < 2000) return;
+      lastLine = t;
+      ctx.out.info(`epoch ${e.epoch.toFixed(2)}  step ${e.step}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${fmt(e.examplesPerSec)} examples/s  ETA ${Math.round(e.etaSec)} s`);
+    } else if (e.type === 'evaluation') {
+      const v = e.validation[e.monitor];
+      const tr = e.train[e.monitor];
+      ctx.out.info(`evaluation at epoch ${e.epoch.toFixed(2)}: validation ${e.monitor} ${v?.toFixed(4)}, loss ${e.validation.loss?.toFixed(4)}; train ${e.monitor} ${tr?.toFixed(4)}${e.improved ? '  (best so far)' : `  (no improvement; early stop after ${e.patienceLeft} more)`}`);
+    } else if (e.type === 'finished') {
+      const why = e.stopped === 'early' ? 'stopped early: the validation metric stopped improving' : e.stopped === 'cancelled' ? 'cancelled' : 'ran all epochs';
+      ctx.out.info(`Training ${why}; restored the best weights (epoch ${e.bestEpoch}).`);
+    }
+  };
+}
+
+function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined): Hyperparameters & { preset: string } {
+  const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
+  const base = presetHyperparameters({ preset, task, trainRows, scratch });
+  const pick = (name: string, fallback: number, o: Parameters<typeof num>[2]) => num(args, name, o) ?? fallback;
+  return {
+    ...base,
+    preset,
+    epochs: pick('epochs', base.epochs, { min: 1, max: 1000, integer: true }),
+    batchSize: pick('batch-size', base.batchSize, { min: 1, max: 4096, integer: true }),
+    lr: pick('lr', base.lr, { min: 1e-8, max: 1 }),
+    maxLength: pick('max-length', base.maxLength, { min: 8, max: 512, integer: true }),
+    patience: pick('patience', base.patience, { min: 0, max: 1000, integer: true }),
+    seed: pick('seed', base.seed, { min: 0, max: 2 ** 31, integer: true }),
+    warmupRatio: pick('warmup-ratio', base.warmupRatio, { min: 0, max: 1 }),
+    weightDecay: pick('weight-decay', base.weightDecay, { min: 0, max: 1 }),
+  };
+}
+
+async function datasetFromFiles(ctx: CommandContext, store: Store, args: ParsedArgs, task: TaskName): Promise<number> {
+  const files = (['train', 'validation', 'test'] as const).map((k) => str(args, k)).filter((f): f is string => f !== undefined).map((f) => path.resolve(f));
+  for (const f of files) if (!fs.existsSync(f)) throw new UserError(`File ${f} does not exist; check the path.`);
+  const { report, dataset } = await importDataset(store, files, { task, project: str(args, 'project') ?? 'Default' }, { signal: ctx.signal });
+  if (!dataset) throw new UserError(`The data has problems that block training; nothing was stored. Fix them and run again:`, report.errors.slice(0, 20).map((e) => e.message));
+  ctx.out.info(`Imported ${dataset.rowCount} examples as dataset ${dataset.id} (train ${dataset.splits.train}, validation ${dataset.splits.validation}, test ${dataset.splits.test}).`);
+  return dataset.id;
+}
+
+function resultJson(runId: number, r: TrainResult, out: string | undefined) {
+  return { run: runId, stopped: r.stopped, best_epoch: r.bestEpoch, monitor: r.monitor, device: r.device, metrics: r.metrics, out: out ?? r.modelDir };
+}
+
+async function runAndReport(ctx: CommandContext, store: Store, runId: number, resume: boolean, out: string | undefined): Promise<void> {
+  const control = new RunControl(ctx.signal);
+  const result = await executeRun(store, ctx.home, runId, { control, onEvent: progressPrinter(ctx), resume });
+  if (out) {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.cpSync(result.modelDir, out, { recursive: true });
+  }
+  ctx.out.result(resultJson(runId, result, out), (v) => {
+    const r = v as ReturnType<typeof resultJson>;
+    const lines = [`Run ${r.run} finished (${r.stopped}); best epoch ${r.best_epoch}. Model: ${r.out}`];
+    for (const [split, m] of Object.entries(r.metrics)) lines.push(`${split}: ${Object.entries(m as Record<string, number>).filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x.toFixed(4)}`).join(', ')}`);
+    return lines.join('\n');
+  });
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Fine-tune a model on a dataset (or train a small one from scratch), with early stopping',
+  usage: '--task T (--dataset ID | --train FILE [--validation FILE] [--test FILE]) (--model DIR | --from-scratch SIZE) [options] | --resume RUN',
+  options: [
+    { name: 'task', type: 'string', value: 'T', help: `${TASK_NAMES.join(', ')}` },
+    { name: 'dataset', type: 'string', value: 'ID', help: 'A dataset imported before (bert-studio datasets)' },
+    { name: 'train', type: 'string', value: 'FILE', help: 'Training data file (imported as a new dataset)' },
+    { name: 'validation', type: 'string', value: 'FILE', help: 'Validation data file (default: 10% of train)' },
+    { name: 'test', type: 'string', value: 'FILE', help: 'Test data file' },
+    { name: 'project', type: 'string', value: 'NAME', help: "Project for data imported with --train (default 'Default')" },
+    { name: 'model', type: 'string', value: 'DIR', help: 'Base model: a Hugging Face model folder' },
+    { name: 'from-scratch', type: 'string', value: 'SIZE', help: `No pretrained model: a small BERT (${SIZES.join(', ')}); much weaker` },
+    { name: 'preset', type: 'string', value: 'NAME', help: `${PRESETS.join(', ')} (default balanced)` },
+    { name: 'epochs', type: 'string', value: 'N', help: 'Passes over the training data (the maximum: early stopping may end sooner)' },
+    { name: 'batch-size', type: 'string', value: 'B', help: 'Examples per optimizer step' },
+    { name: 'lr', type: 'string', value: 'X', help: 'Peak learning rate' },
+    { name: 'max-length', type: 'string', value: 'L', help: 'Longest input in tokens; longer texts are cut' },
+    { name: 'patience', type: 'string', value: 'P', help: 'Evaluations without improvement before stopping (0 = never stop early)' },
+    { name: 'warmup-ratio', type: 'string', value: 'R', help: 'Share of steps spent warming the learning rate up' },
+    { name: 'weight-decay', type: 'string', value: 'W', help: 'AdamW weight decay (not applied to biases and LayerNorm)' },
+    { name: 'eval-steps', type: 'string', value: 'N', help: 'Evaluate every N steps instead of every epoch' },
+    { name: 'seed', type: 'string', value: 'S', help: 'Seed for initialization, data order and dropout' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'Also copy the trained model (a Hugging Face folder) here' },
+    { name: 'resume', type: 'string', value: 'RUN', help: 'Continue a run that was interrupted, from its last checkpoint' },
+  ],
+  async run(ctx, args) {
+    const out = str(args, 'out') ? path.resolve(str(args, 'out')!) : undefined;
+    const resume = num(args, 'resume', { min: 1, integer: true });
+    if (resume !== undefined) {
+      return withStore(ctx.home, async (store) => {
+        const run = getRun(store, resume);
+        if (!run) throw new UserError(`There is no run ${resume}; list runs with 'bert-studio runs'.`);
+        if (run.status === 'completed') throw new UserError(`Run ${resume} already finished; there is nothing to resume.`);
+        await runAndReport(ctx, store, resume, true, out);
+      });
+    }
+    const task = choice(args, 'task', TASK_NAMES);
+    if (!task) throw new UserError(`Option --task is required: one of ${TASK_NAMES.join(', ')}.`);
+    const modelDir = str(args, 'model');
+    const scratch = choice(args, 'from-scratch', SIZES);
+    if ((modelDir === undefined) === (scratch === undefined)) throw new UserError('Choose the base model: --model DIR (a Hugging Face model folder) or --from-scratch tiny|mini|small.');
+    if (modelDir && !fs.existsSync(path.join(modelDir, 'config.json'))) throw new UserError(`${path.resolve(modelDir)} is not a model folder (it has no config.json).`);
+    const datasetOpt = num(args, 'dataset', { min: 1, integer: true });
+    if ((datasetOpt === undefined) === (str(args, 'train') === undefined)) throw new UserError('Choose the data: --dataset ID (see bert-studio datasets) or --train FILE.');
+    const base: BaseModel = modelDir ? { kind: 'folder', dir: path.resolve(modelDir) } : { kind: 'scratch', size: scratch! };
+    return withStore(ctx.home, async (store) => {
+      const datasetId = datasetOpt ?? (await datasetFromFiles(ctx, store, args, task));
+      const dataset = getDataset(store, datasetId);
+      if (!dataset) throw new UserError(`There is no dataset ${datasetId}; list them with 'bert-studio datasets'.`);
+      if (dataset.task !== task) throw new UserError(`Dataset ${datasetId} was imported for ${dataset.task}, not ${task}; import it again with --task ${task}.`);
+      const trainRows = countExamples(store, datasetId).train;
+      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch);
+      const spec: RunSpec = { task, base, hp, preset: preset as RunSpec['preset'], ...(num(args, 'eval-steps', { min: 1, integer: true }) ? { evalSteps: num(args, 'eval-steps', { min: 1, integer: true }) } : {}) };
+      const run = createTrainingRun(store, dataset.projectId ?? ensureProject(store, 'Default').id, datasetId, spec);
+      ctx.out.info(`Run ${run.id}: ${task} on dataset ${datasetId} with ${modelDir ?? `a from-scratch ${scratch} model`}; epochs ${hp.epochs}, batch ${hp.batchSize}, lr ${hp.lr}, max length ${hp.maxLength}, patience ${hp.patience}.`);
+      try {
+        await runAndReport(ctx, store, run.id, false, out);
+      } catch (err) {
+        if (err instanceof ModelFormatError) throw new UserError(err.message);
+        throw err;
+      }
+    });
+  },
+};

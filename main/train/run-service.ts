@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../store/db.ts';
+import { addArtifact, appendMetrics, createRun, getDataset, getRun, listArtifacts, loadExamples, updateRun } from '../store/index.ts';
+import type { NewMetric, Run } from '../store/types.ts';
+import type { TaskName } from '../tasks/types.ts';
+import { RunControl } from './control.ts';
+import type { TrainEvent } from './events.ts';
+import type { BaseModel } from './prepare.ts';
+import type { Hyperparameters, PresetName } from './presets.ts';
+import { Rng } from './rng.ts';
+import { train, type TrainResult } from './trainer.ts';
+
+/** What a run was asked to do; stored as the run's config so it can be resumed or shown. */
+export interface RunSpec {
+  task: TaskName;
+  base: BaseModel;
+  hp: Hyperparameters;
+  preset?: PresetName;
+  evalSteps?: number;
+  tuneOutOfScope?: boolean;
+}
+
+export function runDirOf(home: string, runId: number): string {
+  return path.join(home, 'runs', String(runId));
+}
+
+export function baseModelName(base: BaseModel): string {
+  return base.kind === 'scratch' ? `from-scratch-${base.size}` : base.dir;
+}
+
+export function createTrainingRun(store: Store, projectId: number, datasetId: number, spec: RunSpec): Run {
+  return createRun(store, { projectId, datasetId, task: spec.task, baseModel: baseModelName(spec.base), config: spec as unknown as Record<string, unknown>, device: 'cpu' });
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Metrics go to the store in batches: one transaction per evaluation or every 20 steps. */
+class MetricBuffer {
+  private points: NewMetric[] = [];
+  constructor(
+    private readonly store: Store,
+    private readonly runId: number,
+  ) {}
+  add(p: NewMetric): void {
+    this.points.push(p);
+  }
+  flush(): void {
+    appendMetrics(this.store, this.runId, this.points);
+    this.points = [];
+  }
+  get size(): number {
+    return this.points.length;
+  }
+}
+
+/**
+ * Executes (or resumes) a stored run: loads its dataset's splits, trains, and keeps the store
+ * current — status, metrics, best evaluation, artifacts — so the UI can be closed and reopened.
+ */
+export async function executeRun(store: Store, home: string, runId: number, opts: { control?: RunControl; onEvent?: (e: TrainEvent) => void; resume?: boolean } = {}): Promise<TrainResult> {
+  const run = getRun(store, runId);
+  if (!run) throw new Error(`There is no run ${runId}; list runs with 'bert-studio runs'.`);
+  if (run.datasetId === null) throw new Error(`Run ${runId} has no dataset.`);
+  const dataset = getDataset(store, run.datasetId);
+  if (!dataset) throw new Error(`The dataset of run ${runId} was deleted; start a new run on another dataset.`);
+  const spec = run.config as unknown as RunSpec;
+  const runDir = runDirOf(home, runId);
+  const control = opts.control ?? new RunControl();
+  let trainEx = loadExamples(store, dataset.id, 'train');
+  let validation = loadExamples(store, dataset.id, 'validation');
+  const test = loadExamples(store, dataset.id, 'test');
+  if (validation.length === 0) {
+    // No validation split: hold out 10% of train (seeded) so early stopping has something honest to watch.
+    const order = new Rng(spec.hp.seed).shuffle(trainEx.map((_, i) => i));
+    const cut = Math.max(1, Math.round(trainEx.length * 0.1));
+    const held = new Set(order.slice(0, cut));
+    validation = trainEx.filter((_, i) => held.has(i));
+    trainEx = trainEx.filter((_, i) => !held.has(i));
+  }
+  if (opts.resume) store.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > (SELECT COALESCE(MAX(step), 0) FROM metrics WHERE run_id = ? AND split = ?)').run(runId, runId, 'validation');
+  updateRun(store, runId, { status: 'running', device: 'cpu', error: null });
+  const buffer = new MetricBuffer(store, runId);
+  const onEvent = (e: TrainEvent) => {
+    if (e.type === 'step') {
+      buffer.add({ step: e.step, epoch: e.epoch, split: 'train', name: 'loss', value: e.loss });
+      buffer.add({ step: e.step, epoch: e.epoch, split: 'train', name: 'lr', value: e.lr });
+      if (buffer.size >= 40) buffer.flush();
+    } else if (e.type === 'evaluation') {
+      for (const [name, value] of Object.entries(e.validation)) buffer.add({ step: e.step, epoch: e.epoch, split: 'validation', name, value });
+      for (const [name, value] of Object.entries(e.train)) buffer.add({ step: e.step, epoch: e.epoch, split: 'train', name: name === 'loss' ? 'eval_loss' : name, value });
+      buffer.flush();
+      if (e.improved) updateRun(store, runId, { bestEpoch: e.bestEpoch, bestMetricName: e.monitor, bestMetric: e.best });
+    } else if (e.type === 'paused') updateRun(store, runId, { status: 'paused' });
+    else if (e.type === 'resumed') updateRun(store, runId, { status: 'running' });
+    opts.onEvent?.(e);
+  };
+  try {
+    const result = await train({ task: spec.task, train: trainEx, validation, test, base: spec.base, hp: spec.hp, runDir, evalSteps: spec.evalSteps, tuneOutOfScope: spec.tuneOutOfScope, resume: opts.resume, control, onEvent });
+    buffer.flush();
+    const step = result.bestStep;
+    const finalPoints: NewMetric[] = [];
+    for (const [split, metrics] of [['validation', result.metrics.validation], ['test', result.metrics.test ?? {}]] as const)
+      for (const [name, value] of Object.entries(metrics)) finalPoints.push({ step, epoch: result.bestEpoch, split, name: `final_${name}`, value });
+    appendMetrics(store, runId, finalPoints);
+    const weights = path.join(result.modelDir, 'model.safetensors');
+    if (!listArtifacts(store, runId, 'hf').some((a) => a.path === result.modelDir)) addArtifact(store, { runId, kind: 'hf', path: result.modelDir, size: fs.statSync(weights).size, sha256: sha256(weights) });
+    updateRun(store, runId, {
+      status: result.stopped === 'cancelled' ? 'cancelled' : 'completed',
+      stoppedReason: result.stopped,
+      bestEpoch: result.bestEpoch,
+      bestMetricName: result.monitor,
+      bestMetric: result.metrics.validation[result.monitor] ?? null,
+    });
+    return result;
+  } catch (err) {
+    buffer.flush();
+    updateRun(store, runId, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
