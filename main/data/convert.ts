@@ -208,7 +208,15 @@ function qaAnswers(rec: RawRecord, m: ColumnMapping): { text: string; start?: nu
     const n = Number(v);
     return Number.isInteger(n) && n >= 0 ? n : -1;
   };
-  const raw = rec.values[m.answer ?? 'answers'];
+  let raw = rec.values[m.answer ?? 'answers'];
+  // A spreadsheet cell may hold SQuAD-style answers as JSON text.
+  if (typeof raw === 'string' && /^\s*[[{]/.test(raw)) {
+    try {
+      raw = JSON.parse(raw) as unknown;
+    } catch {
+      // Not JSON: the cell is the answer text itself.
+    }
+  }
   if (Array.isArray(raw)) return raw.map((a) => (typeof a === 'object' && a !== null ? { text: str((a as { text?: unknown }).text), start: toStart((a as { start?: unknown; answer_start?: unknown }).start ?? (a as { answer_start?: unknown }).answer_start) } : { text: str(a) }));
   if (raw && typeof raw === 'object') {
     const o = raw as { text?: unknown[]; answer_start?: unknown[] };

@@ -8,7 +8,7 @@ import type { PipelineResult } from './pipeline.ts';
 import { runPipeline } from './pipeline.ts';
 import { FileProblem } from './problems.ts';
 import type { Encoding, FileInfo, ImportHooks, ImportOptions, ImportReport, Problem } from './types.ts';
-import type { ColumnMapping, Task } from '../store/types.ts';
+import type { AnyExample, ColumnMapping, Split, Task } from '../store/types.ts';
 
 /**
  * Runs the pipeline, re-reading a file as Windows-1252 when bytes past the sniffed head turn
@@ -32,6 +32,23 @@ export async function analyzeImport(files: string | readonly string[], opts: Imp
   const list = typeof files === 'string' ? [files] : files;
   const result = await withEncodingRetry(list, opts, hooks, (enc) => runPipeline(list, opts, hooks, undefined, enc));
   return result.report;
+}
+
+/**
+ * Reads the examples of small files (a test set to evaluate on, a file to predict for) with
+ * the same readers and checks as an import, into memory, storing nothing. `examples` is empty
+ * when the report has errors.
+ */
+export async function readExamples(files: string | readonly string[], opts: ImportOptions, hooks: ImportHooks = {}): Promise<{ report: ImportReport; examples: (AnyExample & { split: Split; sourceLine: number })[] }> {
+  const list = typeof files === 'string' ? [files] : files;
+  let collected: { sourceLine: number; data: string }[] = [];
+  const result = await withEncodingRetry(list, opts, hooks, (enc) => {
+    collected = [];
+    return runPipeline(list, opts, hooks, (batch) => collected.push(...batch), enc);
+  });
+  if (!result.report.ok) return { report: result.report, examples: [] };
+  const examples = collected.map((c, i) => ({ ...(JSON.parse(c.data) as AnyExample), split: result.splitOf(i), sourceLine: c.sourceLine }));
+  return { report: result.report, examples };
 }
 
 export interface ImportResult {

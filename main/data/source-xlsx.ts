@@ -59,6 +59,9 @@ async function* sheetRows(file: string, sheet: string | undefined, onSheets: (na
   } catch (err) {
     if (err instanceof FileProblem || (err instanceof Error && err.name === 'AbortError')) throw err;
     throw new FileProblem({ severity: 'error', code: 'unreadable-xlsx', file: name, message: `${name} could not be read as an Excel workbook (${err instanceof Error ? err.message : String(err)}). Open it in Excel and save it again as .xlsx, or export it as CSV.` });
+  } finally {
+    // Stopping early (the preview reads only the first rows) must not leave the file open.
+    (reader as unknown as { stream?: { destroy?: () => void } }).stream?.destroy?.();
   }
   if (!found) {
     const list = seen.join(', ') || 'none';

@@ -59,6 +59,14 @@ export function gradients(loss: Value, wrt: readonly Value[], seed?: Value): (Va
     const node = nodes[k];
     const dOuts = node.outputs.map(total);
     if (dOuts.every((d) => d === null)) continue;
+    const composite = node.outputs.length === 1 ? g.composites.get(g.value(node.outputs[0])) : undefined;
+    if (composite) {
+      composite.backward(dOuts[0] as Value).forEach((d, i) => {
+        const x = composite.inputs[i];
+        if (d && forward.has(x.name) && isFloat(x.dtype)) push(x.name, unbroadcast(d, x));
+      });
+      continue;
+    }
     const rule = GRAD_RULES[node.op];
     if (!rule) throw new Error(`no gradient rule for ${node.op}`);
     const ins = node.inputs.map((i) => g.value(i));

@@ -23,6 +23,8 @@ export interface BenchResult {
   batch: number;
   seq: number;
   sec_per_step: number;
+  /** Process CPU seconds (user + system) per step, median: less sensitive than wall time to other load on the machine. */
+  cpu_sec_per_step: number;
   tokens_per_sec: number;
   infer_sec_per_batch: number;
   peak_rss_mib: number;
@@ -30,6 +32,8 @@ export interface BenchResult {
   cpu: string;
   threads: number;
   steps: number;
+  /** 1-minute load average when the run ended; above the core count, wall times are inflated. */
+  load_avg: number;
   pytorch_sec_per_step: number | null;
   ratio: number | null;
   pytorch_infer_sec: number | null;
@@ -72,13 +76,19 @@ export async function benchSize(size: BenchSize, opts: { batch: number; seq: num
     labels: BigInt64Array.from({ length: b }, () => BigInt(next() % 2)),
   };
   const times: number[] = [];
+  const cpu: number[] = [];
   const warmup = opts.warmup ?? 2;
   try {
     for (let i = 0; i < warmup + opts.steps; i++) {
       if (opts.signal?.aborted) throw new Error('Benchmark cancelled.');
       const t = performance.now();
+      const c = process.cpuUsage();
       await model.step(data, { lr: 2e-5, step: i + 1, seed: 1, dropout: true });
-      if (i >= warmup) times.push((performance.now() - t) / 1000);
+      const used = process.cpuUsage(c);
+      if (i >= warmup) {
+        times.push((performance.now() - t) / 1000);
+        cpu.push((used.user + used.system) / 1e6);
+      }
     }
     const inferTimes: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -94,6 +104,7 @@ export async function benchSize(size: BenchSize, opts: { batch: number; seq: num
       batch: b,
       seq: s,
       sec_per_step: Number(sec.toFixed(4)),
+      cpu_sec_per_step: Number(median(cpu).toFixed(4)),
       tokens_per_sec: Math.round((b * s) / sec),
       infer_sec_per_batch: Number(infer.toFixed(4)),
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -101,6 +112,7 @@ export async function benchSize(size: BenchSize, opts: { batch: number; seq: num
       cpu: os.cpus()[0]?.model ?? 'unknown',
       threads: os.availableParallelism(),
       steps: times.length,
+      load_avg: Number(os.loadavg()[0].toFixed(2)),
       pytorch_sec_per_step: reference ? PYTORCH_SEC_PER_STEP[size] : null,
       ratio: reference ? Number((sec / PYTORCH_SEC_PER_STEP[size]).toFixed(3)) : null,
       pytorch_infer_sec: reference ? PYTORCH_INFER_SEC[size] : null,

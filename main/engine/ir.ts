@@ -56,7 +56,18 @@ export interface OutSpec {
   readonly shape: readonly Dim[];
 }
 
+/**
+ * A composite op (built from primitives) with a hand-fused backward: autodiff applies
+ * `backward` at `output` and sends the results straight to `inputs`, skipping the
+ * primitives' own rules.
+ */
+export interface Composite {
+  readonly inputs: readonly Value[];
+  readonly backward: (dy: Value) => readonly (Value | null)[];
+}
+
 export class Graph {
+  readonly composites = new Map<Value, Composite>();
   readonly values = new Map<string, Value>();
   readonly nodes: Node[] = [];
   readonly inputs: Value[] = [];
@@ -140,6 +151,12 @@ export class Graph {
     const outputs = outs.map((o, k) => this.register(outName && outs.length === 1 ? outName : `${name}${outs.length > 1 ? `_o${k}` : ''}`, o.dtype, o.shape));
     this.nodes.push({ op, name, inputs: inputs.map((i) => (i ? i.name : '')), outputs: outputs.map((o) => o.name), attrs });
     return outputs;
+  }
+
+  /** Declares `output` (computed from `inputs`) a composite with a fused backward. */
+  composite(output: Value, inputs: readonly Value[], backward: Composite['backward']): Value {
+    this.composites.set(output, { inputs, backward });
+    return output;
   }
 
   value(name: string): Value {

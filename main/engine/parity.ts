@@ -78,7 +78,7 @@ function l2(x: ArrayLike<number>): number {
 }
 
 async function hiddenStateNorms(config: ModelConfig, head: HeadSpec, params: Map<string, TensorData>, batch: Batch): Promise<number[]> {
-  const fwd = buildForward(config, head, { withLoss: false, training: false, bake: (name) => params.get(name)!.data });
+  const fwd = buildForward(config, head, { withLoss: false, training: false, allStates: true, bake: (name) => params.get(name)!.data });
   fwd.states.forEach((s, i) => fwd.g.output(s, `state.${i}`));
   const session = await createSession(serialize(fwd.g));
   const out = await session.run(inputFeeds(batch, FAMILIES[config.modelType].tokenTypes));

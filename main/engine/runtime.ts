@@ -56,10 +56,14 @@ function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(ORT_TYPE[t.dtype], t.data as never, [...t.shape]);
 }
 
-export async function createSession(model: Uint8Array, opts: SessionOptions = {}): Promise<Session> {
+/**
+ * A session over an ONNX model given as bytes, or as a file path (exported models: ORT then
+ * resolves external data files next to it, which bytes cannot carry).
+ */
+export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<Session> {
   const device = opts.device ?? 'cpu';
   const threads = opts.threads ?? Math.max(1, os.availableParallelism());
-  const session = await ort.InferenceSession.create(model, {
+  const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [PROVIDERS[device].provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -69,7 +73,8 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
     // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  });
+  };
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,

@@ -24,8 +24,8 @@ export interface QaPrediction {
   /** Character range of the answer in the context; -1/-1 for no answer. */
   start: number;
   end: number;
-  /** Best span score, and the lowest [CLS] (null) score over the windows. */
-  score: number;
+  /** Best span score (null when no valid span exists), and the lowest [CLS] (null) score over the windows. */
+  score: number | null;
   nullScore: number;
   /** The best spans, best first (at most nBest). */
   nBest: QaSpan[];
@@ -105,7 +105,7 @@ function decode(examples: readonly QaExample[], feats: readonly Feature[], outpu
       answer: none ? '' : best.text,
       start: none ? -1 : best.start,
       end: none ? -1 : best.end,
-      score: best ? best.score : -Infinity,
+      score: best ? best.score : null,
       nullScore,
       nBest: top,
     };

@@ -29,18 +29,15 @@ interface AlignedChar {
 /** Applies the normalizer in Hugging Face's order: clean, CJK, strip accents, lowercase. */
 export function normalizeAligned(text: string, opt: BertNormalizerOptions): AlignedChar[] {
   const out: AlignedChar[] = [];
-  // A character clean_text removes is absorbed into the previous kept one (as Hugging Face's
-  // NormalizedString::filter does), so "ab\u200bc" gives the token "abc" the range [0, 4).
-  const absorb = (end: number): void => {
-    if (out.length > 0) out[out.length - 1].end = end;
-  };
+  // A removed character leaves no trace: a token's range runs from its first kept character's
+  // start to its last one's end, so "a\u200bb" gives "ab" [0, 3) but "$\ufffd" gives "$" [0, 1),
+  // as Hugging Face's alignments do.
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i) ?? 0;
     // ASCII fast path (most text): the same rules without regex tests or NFD.
     if (cp < 0x80) {
       i++;
       if (opt.cleanText && (cp === 0 || ((cp < 32 || cp === 127) && cp !== 9 && cp !== 10 && cp !== 13))) {
-        absorb(i);
         continue;
       }
       const space = cp === 32 || cp === 9 || cp === 10 || cp === 13;
@@ -54,7 +51,6 @@ export function normalizeAligned(text: string, opt: BertNormalizerOptions): Alig
     i = end;
     if (opt.cleanText) {
       if (cp === 0 || cp === 0xfffd || isControl(ch)) {
-        absorb(end);
         continue;
       }
       if (isWhitespace(ch)) {
@@ -74,7 +70,6 @@ export function normalizeAligned(text: string, opt: BertNormalizerOptions): Alig
     }
     // Per code point, like Rust's char::to_lowercase (no final-sigma context rule).
     if (opt.lowercase) t = Array.from(t, (c) => c.toLowerCase()).join('');
-    // A stripped lone combining mark vanishes without widening its neighbour (unlike clean_text).
     if (t.length === 0) continue;
     for (const c of t) out.push({ ch: c, start, end });
   }

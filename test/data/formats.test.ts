@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeImport, importDataset, previewFile } from '../../main/data/index.ts';
+import { analyzeImport, importDataset, previewFile, readExamples } from '../../main/data/index.ts';
 import type { Store } from '../../main/store/index.ts';
 import { loadExamples, openStore } from '../../main/store/index.ts';
 import { tempDir } from './helpers.ts';
@@ -140,5 +140,16 @@ describe('formats', () => {
     expect(preview.file.hasHeader).toBe(false);
     expect(preview.mapping).toEqual({ text: 'column1', label: 'column2' });
     expect((await analyzeImport(p, { task: 'classification' })).stats.rows).toBe(20);
+  });
+
+  it('readExamples returns the checked examples in memory, or none when there are errors', async () => {
+    const p = file('mem.csv', 'text,label\n' + rows(10, ['a', 'b']).map((r) => r.join(',')).join('\n'));
+    const { report, examples } = await readExamples(p, { task: 'classification', ratios: { train: 1, validation: 0, test: 0 } });
+    expect(report.ok).toBe(true);
+    expect(examples).toHaveLength(10);
+    expect(examples[0]).toEqual({ text: 'example text number 0 about a', labels: ['a'], split: 'train', sourceLine: 2 });
+    const bad = await readExamples(file('mem-bad.csv', 'text,label\n,a\n'), { task: 'classification' });
+    expect(bad.examples).toEqual([]);
+    expect(bad.report.errors[0].code).toBe('empty-text');
   });
 });

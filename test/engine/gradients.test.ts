@@ -79,6 +79,13 @@ describe('gradient rules', () => {
     });
   }
 
+  it('GELU composite: its fused backward matches finite differences, and ORT matches the interpreter', async () => {
+    const { gelu } = await import('../../main/models/graph/context.ts');
+    const res = await checkGradients(makeCase(5, (_, p) => gelu(p([3, 4], -3, 3))));
+    expect(res.fd, res.detail).toBeLessThan(1e-6);
+    expect(res.ort, res.detail).toBeLessThan(1e-5);
+  });
+
   it('fails loudly on an op without a rule', () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [3]);

@@ -11,6 +11,7 @@ import { parseConfig, type ModelConfig } from '../../main/models/config.ts';
 import { randomInitWeights } from '../../main/models/graph/init.ts';
 import { inputFeeds, targetFeeds } from '../../main/engine/feeds.ts';
 import { FAMILIES } from '../../main/models/families.ts';
+import { buildForward } from '../../main/models/graph/model.ts';
 import { relErr } from './check.ts';
 
 const ADAMW = { betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };
@@ -76,6 +77,28 @@ describe('training graph: ONNX Runtime vs the reference interpreter', () => {
         }
       });
     }
+  }
+});
+
+describe('first-token-only last layer (sequence classification)', () => {
+  for (const type of ['bert', 'distilbert', 'roberta'] as const) {
+    it(`${type}: gives the logits of the full last layer`, async () => {
+      const cfg = config(type);
+      const head: HeadSpec = { kind: 'sequence-classification', numLabels: 3 };
+      const w = randomInitWeights(cfg, head, 5);
+      const batch = batchFor(head);
+      const logits = async (allStates: boolean) => {
+        const fwd = buildForward(cfg, head, { withLoss: false, training: false, allStates, bake: (n) => w.get(n)!.data });
+        fwd.g.output(fwd.outputs.logits, 'logits');
+        const s = await createSession(serialize(fwd.g), { threads: 1 });
+        const out = await s.run(inputFeeds(batch, FAMILIES[type].tokenTypes));
+        await s.release();
+        return Array.from(out.logits.data as Float32Array);
+      };
+      const full = await logits(true);
+      const first = await logits(false);
+      expect(relErr(first, full)).toBeLessThan(1e-6);
+    });
   }
 });
 

@@ -91,7 +91,8 @@ export async function startFakeHub(repo: string, folder: string, options: FakeHu
     const hang = stall.get(name);
     if (cut !== undefined && cut > start) {
       cutOnce.delete(name);
-      res.write(body.subarray(0, cut - start), () => setTimeout(() => res.socket?.destroy(), 20));
+      // FIN, not RST: every byte written arrives, then the connection closes mid-body.
+      res.write(body.subarray(0, cut - start), () => res.socket?.end());
     } else if (hang !== undefined) {
       res.write(body.subarray(0, hang)); // and never end
     } else {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadModel } from '../../main/models/hub/download-model.ts';
 import { startFakeHub, type FakeHub } from './fake-hub.ts';
 import { startForwardProxy, type ForwardProxy } from './forward-proxy.ts';
 import { runCli } from './run-cli.ts';
@@ -29,9 +30,7 @@ afterAll(async () => {
 
 describe('hub download over HTTPS', () => {
   it('explains an untrusted certificate in a sentence that says what to do', async () => {
-    const r = await runCli(home, ['models', 'add', REPO], { HF_ENDPOINT: hub.endpoint });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not trusted.*NODE_EXTRA_CA_CERTS/);
+    await expect(downloadModel({ home, repo: REPO, endpoint: hub.endpoint, env: {} })).rejects.toThrow(/TLS certificate of 127\.0\.0\.1:\d+ is not trusted .*NODE_EXTRA_CA_CERTS/);
   });
 
   it('tunnels through HTTPS_PROXY with CONNECT to the hub and to the CDN it redirects to', async () => {

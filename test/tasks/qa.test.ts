@@ -112,6 +112,21 @@ describe('qa: decode', () => {
   });
 });
 
+describe('qa: edge cases', () => {
+  it('an empty context gives one window, no valid span and an empty answer', () => {
+    const ex: QaExample[] = [{ id: 'e', context: '', question: Q, answers: [] }];
+    const feats = task.features(ex, tokenizer, { labels: { names: [] } });
+    expect(feats.length).toBe(1);
+    expect(feats[0].offsets?.every((o) => o === null)).toBe(true);
+    const n = feats[0].inputIds.length;
+    const zeros = [new Array<number>(n).fill(0)];
+    const s = batchOf([0], 'startLogits', zeros, 1);
+    const e = batchOf([0], 'endLogits', zeros, 1);
+    const [p] = task.decode(ex, feats, [{ rows: [0], outputs: { ...s.outputs, ...e.outputs, dims: { ...s.outputs.dims, ...e.outputs.dims } } }], { labels: { names: [] } });
+    expect([p.answer, p.start, p.score, p.nBest]).toEqual(['', -1, null, []]);
+  });
+});
+
 describe('qa: metrics', () => {
   it('exact match and F1 averaged over questions, split into answerable and not', () => {
     const gold: QaExample[] = [

@@ -40,7 +40,6 @@ describe('early stopping on a tiny dataset', () => {
     expect(events.length).toBeLessThan(60);
     // Overfitting: the training sample is learned while validation loss climbs from its minimum.
     const losses = events.map((e) => e.validation.loss);
-    console.log(events.map((e) => [e.epoch, e.validation.loss.toFixed(3), e.validation.macro_f1.toFixed(3), e.train.macro_f1.toFixed(3)].join(" ")).join("\n"));
     const minLoss = Math.min(...losses);
     expect(losses[losses.length - 1]).toBeGreaterThan(minLoss * 1.05);
     expect(events[events.length - 1].train.macro_f1).toBeGreaterThan(0.95);

@@ -46,7 +46,17 @@ export function formatReport(report: ImportReport, datasetId: number | null): st
   if (s.answerable) lines.push(`Questions: ${s.answerable.answerable} answerable, ${s.answerable.unanswerable} unanswerable.`);
   lines.push(`Length: mean ${s.lengths.mean}, max ${s.lengths.max} tokens${s.lengths.approximate ? ' (approximate)' : ''}.`);
   for (const n of report.notes) lines.push(`Note: ${n}`);
-  for (const w of report.warnings) lines.push(`Warning: ${w.message}`);
+  // A terminal shows a few of each kind; --json (and the app) carry the full lists.
+  const shown = new Map<string, number>();
+  for (const w of report.warnings) {
+    const n = (shown.get(w.code) ?? 0) + 1;
+    shown.set(w.code, n);
+    if (n <= 5 && !w.message.startsWith('…')) lines.push(`Warning: ${w.message}`);
+  }
+  for (const [code, n] of shown) {
+    const total = report.problemCounts[code] ?? n;
+    if (total > 5) lines.push(`Warning: … ${total - 5} more ${code} warnings (run with --json to see them).`);
+  }
   return lines.join('\n');
 }
 

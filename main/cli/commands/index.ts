@@ -7,9 +7,10 @@ import { importCommand } from './import.ts';
 import { datasetsCommand } from './datasets.ts';
 import { projectsCommand } from './projects.ts';
 import { trainCommand } from './train.ts';
+import { evaluateCommand } from './evaluate.ts';
 
 /**
  * Every subcommand of `bert-studio`, in the order `--help` lists them. A new command is one
  * file in this folder and one line here.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand, trainCommand, evaluateCommand];

@@ -15,14 +15,13 @@ const A = 1103515245; // multiplier; (idx + key) < 2^32 so (idx + key)·A < 2^63
  */
 export function hashResidues(x: Value, key: Value): Value {
   const g = x.graph;
-  const last = x.shape[x.rank - 1];
-  if (typeof last !== 'number') throw new Error('dropout needs a static last dimension');
   const shape = o.shapeOf(x);
+  const last = o.item(shape, x.rank - 1);
   const rows = o.div(o.reduceProd(shape), last);
   const zero = g.scalar(0, 'int64');
   const one = g.scalar(1, 'int64');
   const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), key); // [R]
-  const cols = o.range(zero, g.scalar(last, 'int64'), one, last); // [L]
+  const cols = o.range(zero, last, one, x.shape[x.rank - 1]); // [L]
   const idx = o.reshapeTo(o.add(o.unsqueeze(rowBase, [1]), o.unsqueeze(cols, [0])), shape, x.shape);
   // The multiply scatters consecutive counters over [0, P); the square breaks their lattice.
   const h = o.mod(o.mul(idx, A), P);

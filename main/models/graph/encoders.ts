@@ -3,18 +3,25 @@
 // Activations stay 2-D [N, H] (N = batch·seq) so every dense layer is one Gemm.
 import type { Value } from '../../engine/ir.ts';
 import * as o from '../../engine/ops.ts';
-import { dense, FLOAT32_MIN, gelu, layerNorm, shapeBS, type BuildContext } from './context.ts';
+import { dense, firstToken, FLOAT32_MIN, gelu, layerNorm, shapeBS, type BuildContext } from './context.ts';
 
 export interface EncoderInputs {
   /** int64 [B, S] each. */
   inputIds: Value;
   attentionMask: Value;
   tokenTypeIds?: Value;
+  /**
+   * Run the last layer for the first token only (sequence classification reads nothing
+   * else): its keys and values still see every token, but its query, output projection,
+   * FFN and LayerNorms work on [B, H] instead of [N, H]. Row-wise identical results.
+   */
+  firstTokenOnly?: boolean;
 }
 
 export interface EncoderOutput {
-  /** Last hidden state [N, H]. */
+  /** Last hidden state [N, H], or [B, H] (first token) with firstTokenOnly. */
   hidden: Value;
+  firstTokenOnly: boolean;
   /** Embedding output and every layer's output, [N, H] each (for diagnostics). */
   states: Value[];
 }
@@ -69,18 +76,21 @@ interface AttentionNames {
 }
 
 /**
- * Multi-head self-attention core; x: [N,H], maskAdd: [B,1,1,S] additive (or null with
- * keepMask for DistilBERT's masked_fill). Returns the context [N,H] before the output dense.
+ * Multi-head self-attention core; x: [N,H], mask.add: [B,1,1,S] additive, or mask.keep for
+ * DistilBERT's masked_fill. Returns the context [N,H] before the output dense; with `xq`
+ * ([B,H], first tokens) only those queries are computed and the context is [B,H].
  */
-function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask: { add?: Value; keep?: Value }, scaleQuery: boolean): Value {
-  // x: [N,H]; q/k/v: [B,nH,S,dh]; scores, probs: [B,nH,S,S]
+function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask: { add?: Value; keep?: Value }, scaleQuery: boolean, xq?: Value): Value {
+  // x: [N,H]; q: [B,nH,S|1,dh]; k/v: [B,nH,S,dh]; scores, probs: [B,nH,S|1,S]
   const c = ctx.cfg;
   const h = c.hiddenSize;
   const heads = c.numHeads;
   const dh = h / heads;
   const split = shapeBS(ctx, [heads, dh]);
   const headsOf = (y: Value) => o.reshapeTo(y, split, ['batch', 'seq', heads, dh]);
-  let q = o.transpose(headsOf(dense(ctx, x, names.q, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
+  let q = xq
+    ? o.transpose(o.reshape(dense(ctx, xq, names.q, h, h), [-1, 1, heads, dh], ['batch', 1, heads, dh]), [0, 2, 1, 3]) // [B,nH,1,dh]
+    : o.transpose(headsOf(dense(ctx, x, names.q, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
   const kT = o.transpose(headsOf(dense(ctx, x, names.k, h, h)), [0, 2, 3, 1]); // [B,nH,dh,S]
   const v = o.transpose(headsOf(dense(ctx, x, names.v, h, h)), [0, 2, 1, 3]); // [B,nH,S,dh]
   const root = Math.sqrt(dh);
@@ -96,8 +106,8 @@ function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask:
   if (mask.add) scores = o.add(scores, mask.add);
   if (mask.keep) scores = o.where(mask.keep, scores, FLOAT32_MIN);
   const probs = ctx.dropout(o.softmax(scores, -1), c.attentionDropout);
-  const context = o.transpose(o.matmul(probs, v), [0, 2, 1, 3]); // [B,S,nH,dh]
-  return o.reshape(context, [-1, h], [N, h]);
+  const context = o.transpose(o.matmul(probs, v), [0, 2, 1, 3]); // [B,S|1,nH,dh]
+  return o.reshape(context, [-1, h], [xq ? 'batch' : N, h]);
 }
 
 /** BERT/RoBERTa encoder (model_type bert | roberta). */
@@ -108,15 +118,17 @@ export function bertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInput
   const maskAdd = o.mul(o.sub(1, o.cast(o.unsqueeze(inp.attentionMask, [1, 2]), 'float32')), FLOAT32_MIN);
   let x = bertEmbeddings(ctx, `${prefix}.embeddings`, inp);
   const states = [x];
+  const firstOnly = !!inp.firstTokenOnly;
   for (let i = 0; i < c.numLayers; i++) {
     const p = `${prefix}.encoder.layer.${i}`;
-    const a = selfAttention(ctx, x, { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value` }, { add: maskAdd }, false);
-    const attnOut = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, a, `${p}.attention.output.dense`, h, h), c.hiddenDropout), x), `${p}.attention.output.LayerNorm`);
+    const xq = firstOnly && i === c.numLayers - 1 ? firstToken(ctx, x) : undefined;
+    const a = selfAttention(ctx, x, { q: `${p}.attention.self.query`, k: `${p}.attention.self.key`, v: `${p}.attention.self.value` }, { add: maskAdd }, false, xq);
+    const attnOut = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, a, `${p}.attention.output.dense`, h, h), c.hiddenDropout), xq ?? x), `${p}.attention.output.LayerNorm`);
     const inter = gelu(dense(ctx, attnOut, `${p}.intermediate.dense`, h, c.intermediateSize));
     x = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, inter, `${p}.output.dense`, c.intermediateSize, h), c.hiddenDropout), attnOut), `${p}.output.LayerNorm`);
     states.push(x);
   }
-  return { hidden: x, states };
+  return { hidden: x, states, firstTokenOnly: firstOnly };
 }
 
 /** DistilBERT encoder (model_type distilbert). */
@@ -126,13 +138,15 @@ export function distilbertEncoder(ctx: BuildContext, prefix: string, inp: Encode
   const keep = o.not(o.equal(o.unsqueeze(inp.attentionMask, [1, 2]), 0)); // [B,1,1,S] bool
   let x = distilEmbeddings(ctx, `${prefix}.embeddings`, inp);
   const states = [x];
+  const firstOnly = !!inp.firstTokenOnly;
   for (let i = 0; i < c.numLayers; i++) {
     const p = `${prefix}.transformer.layer.${i}`;
-    const a = selfAttention(ctx, x, { q: `${p}.attention.q_lin`, k: `${p}.attention.k_lin`, v: `${p}.attention.v_lin` }, { keep }, true);
-    const sa = layerNorm(ctx, o.add(dense(ctx, a, `${p}.attention.out_lin`, h, h), x), `${p}.sa_layer_norm`);
+    const xq = firstOnly && i === c.numLayers - 1 ? firstToken(ctx, x) : undefined;
+    const a = selfAttention(ctx, x, { q: `${p}.attention.q_lin`, k: `${p}.attention.k_lin`, v: `${p}.attention.v_lin` }, { keep }, true, xq);
+    const sa = layerNorm(ctx, o.add(dense(ctx, a, `${p}.attention.out_lin`, h, h), xq ?? x), `${p}.sa_layer_norm`);
     const ffn = ctx.dropout(dense(ctx, gelu(dense(ctx, sa, `${p}.ffn.lin1`, h, c.intermediateSize)), `${p}.ffn.lin2`, c.intermediateSize, h), c.hiddenDropout);
     x = layerNorm(ctx, o.add(ffn, sa), `${p}.output_layer_norm`);
     states.push(x);
   }
-  return { hidden: x, states };
+  return { hidden: x, states, firstTokenOnly: firstOnly };
 }

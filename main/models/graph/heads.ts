@@ -3,7 +3,7 @@
 import type { HeadSpec } from '../../engine/api.ts';
 import type { Value } from '../../engine/ir.ts';
 import * as o from '../../engine/ops.ts';
-import { dense, shapeBS, type BuildContext } from './context.ts';
+import { dense, firstToken, shapeBS, type BuildContext } from './context.ts';
 import { binaryCrossEntropy, crossEntropy } from './losses.ts';
 
 export interface HeadTargets {
@@ -19,18 +19,11 @@ export interface HeadOutput {
   loss?: Value;
 }
 
-/** hidden [N,H] → first token of each sequence [B,H]. */
-function firstToken(ctx: BuildContext, hidden: Value): Value {
-  const h = ctx.cfg.hiddenSize;
-  const bsh = o.reshapeTo(hidden, shapeBS(ctx, [h]), ['batch', 'seq', h]);
-  return o.gather(o.transpose(bsh, [1, 0, 2]), ctx.g.scalar(0, 'int64')); // [B,H]
-}
-
 /** The family's sentence vector for classification, before the classifier layer itself. */
-function pooled(ctx: BuildContext, prefix: string, hidden: Value): Value {
+function pooled(ctx: BuildContext, prefix: string, hidden: Value, isFirstToken: boolean): Value {
   const c = ctx.cfg;
   const h = c.hiddenSize;
-  const cls = firstToken(ctx, hidden);
+  const cls = isFirstToken ? hidden : firstToken(ctx, hidden);
   switch (c.modelType) {
     case 'bert':
       return ctx.dropout(o.tanh(dense(ctx, cls, `${prefix}.pooler.dense`, h, h)), c.classifierDropout);
@@ -50,13 +43,15 @@ function flatTargets(t: Value): Value {
   return o.reshape(t, [-1], ['batch*seq']);
 }
 
-export function buildHead(ctx: BuildContext, prefix: string, head: HeadSpec, hidden: Value, t: HeadTargets): HeadOutput {
+/** `hidden` is [N,H], or already the first tokens [B,H] when `isFirstToken` (sequence classification only). */
+export function buildHead(ctx: BuildContext, prefix: string, head: HeadSpec, hidden: Value, t: HeadTargets, isFirstToken = false): HeadOutput {
+  if (isFirstToken && head.kind !== 'sequence-classification') throw new Error(`${head.kind} needs every token's hidden state`);
   const c = ctx.cfg;
   const h = c.hiddenSize;
   switch (head.kind) {
     case 'sequence-classification': {
       const name = c.modelType === 'roberta' ? 'classifier.out_proj' : 'classifier';
-      const logits = dense(ctx, pooled(ctx, prefix, hidden), name, h, head.numLabels); // [B,C]
+      const logits = dense(ctx, pooled(ctx, prefix, hidden, isFirstToken), name, h, head.numLabels); // [B,C]
       if (!t.labels) return { outputs: { logits } };
       return { outputs: { logits }, loss: head.multiLabel ? binaryCrossEntropy(logits, t.labels) : crossEntropy(logits, t.labels) };
     }
@@ -79,7 +74,7 @@ export function buildHead(ctx: BuildContext, prefix: string, head: HeadSpec, hid
       return { outputs, loss };
     }
     case 'joint-intent-slots': {
-      const logits = dense(ctx, pooled(ctx, prefix, hidden), 'intent_classifier', h, head.numIntents);
+      const logits = dense(ctx, pooled(ctx, prefix, hidden, false), 'intent_classifier', h, head.numIntents);
       const slotFlat = dense(ctx, ctx.dropout(hidden, c.classifierDropout), 'slot_classifier', h, head.numSlots);
       const outputs = { logits, slot_logits: perToken(ctx, slotFlat, head.numSlots) };
       if (!t.labels || !t.slotLabels) return { outputs };

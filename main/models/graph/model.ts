@@ -36,6 +36,8 @@ export interface ForwardOptions {
   /** Parameter values: present → baked as initializers (export); absent → graph inputs. */
   bake?: (name: string, shape: readonly number[]) => Float32Array;
   name?: string;
+  /** Keep every layer's full [N, H] output (diagnostics); otherwise sequence classification runs its last layer on the first token only. */
+  allStates?: boolean;
 }
 
 const BS: Dim[] = ['batch', 'seq'];
@@ -82,8 +84,9 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
       return dropoutMask(x, p, siteKey(seed, step, site++));
     },
   };
-  const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
-  const res = buildHead(ctx, family.prefix, head, enc.hidden, targets);
+  const firstTokenOnly = head.kind === 'sequence-classification' && !opts.allStates;
+  const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, firstTokenOnly, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
+  const res = buildHead(ctx, family.prefix, head, enc.hidden, targets, enc.firstTokenOnly);
   const batchInputs = g.inputs.filter((v) => !paramValues.has(v.name)).map((v) => v.name);
   return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs };
 }

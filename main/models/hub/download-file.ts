@@ -134,7 +134,8 @@ async function attemptDownload(opts: DownloadFileOptions): Promise<DownloadedFil
     } else {
       res.resume();
       if (status === 404) throw new Error(`${opts.label} is not on the server (HTTP 404).`);
-      if (status >= 500) throw new TransferError(`${opts.label}: the server answered HTTP ${status}.`);
+      // Server trouble and rate limiting pass; retry them with backoff like a dropped connection.
+      if (status >= 500 || status === 429) throw new TransferError(`${opts.label}: the server answered HTTP ${status}; try again in a few minutes.`);
       throw new Error(`${opts.label} could not be downloaded: the server answered HTTP ${status}.`);
     }
     if (status !== 416) {

@@ -2,3 +2,4 @@
 export { readPytorchCheckpoint, type CheckpointTensor } from './checkpoint.ts';
 export { ForbiddenGlobalError } from './state-dict.ts';
 export { PickleError } from './unpickler.ts';
+export { convertPytorchToSafetensors } from './convert.ts';
