@@ -23,4 +23,6 @@ const common = {
 
 await build({ ...common, entryPoints: [path.join(root, 'electron/main.ts')], outfile: path.join(root, 'dist/electron/main.cjs') });
 // The preload runs in a sandboxed renderer: it may require only 'electron', so everything is inlined.
-await build({ ...common, entryPoints: [path.join(root, 'electron/preload.ts')], outfile: path.join(root, 'dist/electron/preload.cjs'), external: ['electron'] });
+// No import.meta shim there either: its require('node:url') would fail in the sandbox.
+const { define: _define, banner: _banner, ...preloadOptions } = common;
+await build({ ...preloadOptions, entryPoints: [path.join(root, 'electron/preload.ts')], outfile: path.join(root, 'dist/electron/preload.cjs'), external: ['electron'] });

@@ -266,7 +266,9 @@ export interface EvalExample {
   text: string;
   gold: string;
   predicted: string;
-  confidence: number;
+  /** Probability of the prediction; QA spans have a score instead (not a probability). */
+  confidence?: number;
+  score?: number;
   /** NER: entity spans, character offsets into text. */
   goldSpans?: Span[];
   predictedSpans?: Span[];

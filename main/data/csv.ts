@@ -21,6 +21,7 @@ export class CsvParser {
   /** The previous char was a quote inside a quoted field: either an escaped quote or the close. */
   private quotePending = false;
   private afterCr = false;
+  private crInQuotes = false;
   private line = 1;
   private recordLine = 1;
   private quoteLine = 0;
@@ -60,11 +61,11 @@ export class CsvParser {
             flushRun(i);
             this.quotePending = true;
             start = i + 1;
-          } else if (c === LF || (c === CR && chunk.charCodeAt(i + 1) !== LF)) {
+          } else if (c === CR || (c === LF && !this.crInQuotes)) {
+            // CR, LF and CRLF each end one line, even when a chunk ends between CR and LF.
             this.line++;
-          } else if (c === CR) {
-            // CRLF inside quotes: the LF counts the line.
           }
+          this.crInQuotes = c === CR;
           continue;
         }
       }

@@ -32,16 +32,17 @@ export function detectFormat(file: string): Format {
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (['.conll', '.conllu', '.bio', '.iob', '.iob2'].includes(ext)) return 'conll';
   const head = readHead(file, 64 * 1024);
-  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) && ext !== '.csv' && ext !== '.tsv') return 'xlsx';
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) && ext !== '.csv' && ext !== '.tsv') return 'xlsx'; // a renamed workbook
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
-  if (ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  const tabularExt = ext === '.csv' || ext === '.tsv' || ext === '.tab';
+  if (ext === '.json' || (!tabularExt && (trimmed.startsWith('{') || trimmed.startsWith('[')))) {
     // One object per line is JSON Lines even when named .json.
     const firstLines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 3);
     if (firstLines.length >= 2 && firstLines.every((l) => l.trim().startsWith('{') && l.trim().endsWith('}'))) return 'jsonl';
     if (ext === '.json' || trimmed.startsWith('[') || trimmed.startsWith('{')) return 'json';
   }
-  if (ext !== '.csv' && ext !== '.tsv' && looksLikeConll(text)) return 'conll';
+  if (!tabularExt && looksLikeConll(text)) return 'conll';
   return 'csv';
 }
 

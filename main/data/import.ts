@@ -78,25 +78,30 @@ export async function importDataset(store: Store, files: string | readonly strin
     const { report } = result;
     if (!report.ok) return { report };
     hooks.signal?.throwIfAborted();
-    const projectId = typeof opts.project === 'number' ? opts.project : ensureProject(store, opts.project).id;
-    const dataset = insertDatasetFromStaging(
-      store,
-      {
-        projectId,
-        name: opts.name ?? path.basename(list[0]).replace(/\.[^.]+$/, ''),
-        task: opts.task,
-        sourceFiles: report.files.map((f) => f.file),
-        format: [...new Set(report.files.map((f) => f.format))].join('+'),
-        encoding: [...new Set(report.files.map((f) => f.encoding))].join('+'),
-        mapping: report.mapping,
-        labels: report.stats.labels.map((l) => l.label).sort(),
-        slotLabels: report.stats.slotLabels.map((l) => l.label).sort(),
-        multiLabel: report.stats.multiLabel,
-        report,
-      },
-      staging,
-      result.splitOf,
-    );
+    // The project (when new) and the dataset are created in one transaction (the inner ones
+    // become savepoints), so a crash cannot leave an empty project behind either.
+    const write = () => {
+      const projectId = typeof opts.project === 'number' ? opts.project : ensureProject(store, opts.project).id;
+      return insertDatasetFromStaging(
+        store,
+        {
+          projectId,
+          name: opts.name ?? path.basename(list[0]).replace(/\.[^.]+$/, ''),
+          task: opts.task,
+          sourceFiles: report.files.map((f) => f.file),
+          format: [...new Set(report.files.map((f) => f.format))].join('+'),
+          encoding: [...new Set(report.files.map((f) => f.encoding))].join('+'),
+          mapping: report.mapping,
+          labels: report.stats.labels.map((l) => l.label).sort(),
+          slotLabels: report.stats.slotLabels.map((l) => l.label).sort(),
+          multiLabel: report.stats.multiLabel,
+          report,
+        },
+        staging,
+        result.splitOf,
+      );
+    };
+    const dataset = store.db.transaction(write).immediate();
     return { report, dataset };
   } finally {
     staging.discard();

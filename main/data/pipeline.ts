@@ -45,18 +45,21 @@ function checkFormatFitsTask(s: Source, task: Task): string | undefined {
  * nothing but hashes and counters stays in memory. Returns the report; stores nothing itself.
  */
 export async function runPipeline(files: readonly string[], opts: ImportOptions, hooks: ImportHooks, sink?: (batch: AcceptedExample[]) => void, encodings = new Map<string, Encoding>()): Promise<PipelineResult> {
-  const log = new ProblemLog();
+  const log = new ProblemLog(opts.strict === true);
   const task = opts.task;
   const sources: Source[] = [];
+  const paths: string[] = []; // paths[i] is the file sources[i] was opened from
   for (const file of files) {
     try {
+      paths.push(file);
       sources.push(await openSource(file, { sheet: opts.sheet, header: opts.header, delimiter: opts.delimiter, encoding: encodings.get(file) ?? opts.encoding }));
     } catch (err) {
+      paths.pop();
       if (err instanceof FileProblem) log.add(err.problem);
       else throw err;
     }
   }
-  const infos: FileInfo[] = sources.map((s, i) => ({ ...s.info, ...(files.length > 1 && splitFromName(s.info.file) ? { split: splitFromName(s.info.file) } : {}), file: s.info.file || path.basename(files[i]) }));
+  const infos: FileInfo[] = sources.map((s, i) => ({ ...s.info, ...(files.length > 1 && splitFromName(s.info.file) ? { split: splitFromName(s.info.file) } : {}), file: s.info.file || path.basename(paths[i]) }));
   for (const s of sources) {
     const bad = checkFormatFitsTask(s, task);
     if (bad) log.add({ severity: 'error', code: 'wrong-task', file: s.info.file, message: bad });
@@ -78,6 +81,14 @@ export async function runPipeline(files: readonly string[], opts: ImportOptions,
         log.add({ severity: 'error', code: 'unknown-column', file: s.info.file, column: col, message: `${s.info.file} has no column '${col}' (for the ${field}). Its columns are: ${s.info.columns.join(', ')}.${opt ? ` Pass one of them with ${opt}.` : ''}` });
       }
     }
+  }
+
+  // Columns the mapping leaves out are ignored; say so, in case one was meant to be used.
+  const notes: string[] = [];
+  if (tabular) {
+    const used = new Set(mappedColumns(mapping).map(([, c]) => c));
+    const unused = tabular.info.columns.filter((c) => !used.has(c));
+    if (unused.length) notes.push(`Not used: ${unused.map((c) => `'${c}'`).join(', ')} (map ${unused.length === 1 ? 'it' : 'them'} to a field if one holds the text or label).`);
   }
 
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH[task];
@@ -149,7 +160,7 @@ export async function runPipeline(files: readonly string[], opts: ImportOptions,
         log.add(err.problem);
         continue;
       }
-      if (err instanceof NotUtf8Error) throw Object.assign(err, { file: files[f] });
+      if (err instanceof NotUtf8Error) throw Object.assign(err, { file: paths[f] });
       throw err;
     }
     flush();
@@ -160,6 +171,6 @@ export async function runPipeline(files: readonly string[], opts: ImportOptions,
   }
 
   const assigned = checks.assignSplits(opts.ratios ?? { train: 0.8, validation: 0.1, test: 0.1 }, opts.seed ?? 42, opts.validationFromTrain !== false);
-  const report = buildReport({ task, infos, mapping, log, checks, assigned, scheme, maxLength, approximate: !opts.countTokens, blocked });
+  const report = buildReport({ task, infos, mapping, log, checks, assigned, scheme, maxLength, approximate: !opts.countTokens, blocked, notes });
   return { report, splitOf: (i) => SPLIT_CODES[assigned.splitOf(i)], count: index };
 }

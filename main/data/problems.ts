@@ -22,7 +22,11 @@ export class ProblemLog {
   private errorTotal = 0;
   private readonly errorCodes = new Set<string>();
 
-  add(p: Problem): void {
+  /** In strict mode every warning blocks the import like an error (CI checks of data files). */
+  constructor(private readonly strict = false) {}
+
+  add(problem: Problem): void {
+    const p: Problem = this.strict && problem.severity === 'warning' ? { ...problem, severity: 'error' } : problem;
     const n = (this.counts[p.code] = (this.counts[p.code] ?? 0) + 1);
     if (p.severity === 'error') {
       this.errorTotal++;

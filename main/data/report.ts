@@ -20,6 +20,8 @@ interface ReportInput {
   approximate: boolean;
   /** Rows were not read (the mapping or a file was unusable): no statistics-based warnings. */
   blocked: boolean;
+  /** Notes the pipeline already made (unused columns …). */
+  notes: string[];
 }
 
 function pct(n: number, total: number): string {
@@ -30,7 +32,7 @@ function pct(n: number, total: number): string {
 /** Turns the pipeline's counters into the report: dataset-level warnings, notes and statistics. */
 export function buildReport(r: ReportInput): ImportReport {
   const { log, checks, assigned } = r;
-  const notes: string[] = [];
+  const notes = [...r.notes];
   const total = checks.count;
   const splitOf = assigned.splitOf;
   const splits: Record<Split, number> = { train: 0, validation: 0, test: 0 };

@@ -42,6 +42,8 @@ export interface ImportOptions {
   ratios?: { train: number; validation: number; test: number };
   /** When the file's own splits have no validation split, carve one out of train (default true). */
   validationFromTrain?: boolean;
+  /** Treat every warning as an error: nothing is stored unless the data is spotless. */
+  strict?: boolean;
   /** Dataset name (default: the first file's base name). */
   name?: string;
 }

@@ -98,4 +98,7 @@ export { initHeadWeights, randomInitWeights } from '../models/graph/init.ts';
 export { parseConfig, ModelFormatError } from '../models/config.ts';
 export { loadModelFolder } from '../models/load-folder.ts';
 export type { ModelFolder } from '../models/load-folder.ts';
-export { readSafetensors, writeSafetensors } from '../models/safetensors.ts';
+export { encodeSafetensors, readSafetensors, writeSafetensors } from '../models/safetensors.ts';
+export { FAMILIES, decays, isHeadParam } from '../models/families.ts';
+export type { Family } from '../models/families.ts';
+export { paramSpecs } from '../models/graph/init.ts';

@@ -31,6 +31,8 @@ export interface SessionOptions {
   /** Write ORT's optimized graph here (to see which fusions fired). */
   optimizedModelPath?: string;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Let idle ORT threads spin (default off: measured slower on 2-core machines shared with GEMM threads). */
+  spinning?: boolean;
   /** Write an ORT profile (chrome trace JSON) with this file prefix. */
   profilePrefix?: string;
 }
@@ -72,7 +74,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
     // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' }, inter_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   return {

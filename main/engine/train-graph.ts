@@ -24,13 +24,6 @@ export interface TrainGraphOptions {
   exposeStates?: boolean;
 }
 
-/** Rows whose gradient HF's nn.Embedding(padding_idx) zeroes: name → row. */
-function paddingRows(cfg: ModelConfig, prefix: string): Map<string, number> {
-  const rows = new Map([[`${prefix}.embeddings.word_embeddings.weight`, cfg.padTokenId]]);
-  if (cfg.modelType === 'roberta') rows.set(`${prefix}.embeddings.position_embeddings.weight`, cfg.padTokenId);
-  return rows;
-}
-
 /** Scalars fed each step, from float64 arithmetic. */
 export function adamwScalars(adamw: AdamWConfig, lr: number, step: number): Record<'decay' | 'step_size' | 'bc2_sqrt' | 'max_norm', number> {
   const [b1, b2] = adamw.betas;
@@ -54,15 +47,8 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
   const maxNorm = scalar('max_norm');
   const params = fwd.params.map((p) => fwd.paramValues.get(p.name) as Value);
   const raw = gradients(loss, params);
-  const prefix = fwd.params[0].name.split('.')[0];
-  const padRows = paddingRows(cfg, prefix);
-  const grads = raw.map((d, i) => {
-    const row = padRows.get(fwd.params[i].name);
-    if (!d || row === undefined) return d;
-    // Overwrite the one row (ScatterND may run in place) rather than multiply the table by a mask.
-    const width = fwd.params[i].shape[1];
-    return o.scatterND(d, g.constant({ dtype: 'int64', shape: [1, 1], data: BigInt64Array.of(BigInt(row)) }), g.constant({ dtype: 'float32', shape: [1, width], data: new Float32Array(width) }));
-  });
+  // Padding rows get no gradient: the embedding lookups' fused backward sees to it.
+  const grads = raw;
   const gradOutputs = new Map<string, string | null>();
   if (opts.exposeGradients) grads.forEach((d, i) => gradOutputs.set(fwd.params[i].name, d ? g.output(d, `grad.${fwd.params[i].name}`).name : null));
   // Global L2 norm over every gradient; clip coefficient min(1, max/(norm+1e-6)), none when max = 0.

@@ -99,17 +99,39 @@ function pythonOnnx(c: CardInput): string {
   ].join('\n');
 }
 
+/** The `tokenizers` npm package (Hugging Face's Rust tokenizer) set up like the model's own tokenizer. */
+function nodeTokenizer(c: CardInput): string {
+  const f = c.tokenizerFiles;
+  if (f.includes('tokenizer.json')) return "import { Tokenizer } from 'tokenizers';\nconst tok = Tokenizer.fromFile('tokenizer.json');";
+  if (f.includes('vocab.txt')) {
+    return [
+      "import { Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, bertProcessing } from 'tokenizers';",
+      "const tok = new Tokenizer(await WordPiece.fromFile('vocab.txt', { unkToken: '[UNK]' }));",
+      'tok.setNormalizer(bertNormalizer({ lowercase: true })); // as tokenizer_config.json\'s do_lower_case',
+      'tok.setPreTokenizer(bertPreTokenizer());',
+      "tok.setPostProcessor(bertProcessing(['[SEP]', tok.tokenToId('[SEP]')], ['[CLS]', tok.tokenToId('[CLS]')]));",
+      `tok.setTruncation(${c.info.maxLength});`,
+    ].join('\n');
+  }
+  return [
+    "import { Tokenizer, BPE, byteLevelPreTokenizer, robertaProcessing } from 'tokenizers';",
+    "const tok = new Tokenizer(await BPE.fromFile('vocab.json', 'merges.txt'));",
+    'tok.setPreTokenizer(byteLevelPreTokenizer(false));',
+    "tok.setPostProcessor(robertaProcessing(['</s>', tok.tokenToId('</s>')], ['<s>', tok.tokenToId('<s>')]));",
+    `tok.setTruncation(${c.info.maxLength});`,
+  ].join('\n');
+}
+
 function nodeOnnx(c: CardInput): string {
   const qa = c.info.task === 'qa';
   const feed = (n: string, src: string) => `  ${n}: new ort.Tensor('int64', BigInt64Array.from(${src}, BigInt), [1, ids.length]),`;
   return [
     '```js',
     "import * as ort from 'onnxruntime-node';",
-    "import { Tokenizer } from 'tokenizers'; // or any tokenizer that gives the same ids",
+    nodeTokenizer(c),
     "import fs from 'node:fs';",
     `const session = await ort.InferenceSession.create('${c.modelFile}');`,
     "const { id2label } = JSON.parse(fs.readFileSync('labels.json', 'utf8'));",
-    c.tokenizerFiles.includes('tokenizer.json') ? "const tok = Tokenizer.fromFile('tokenizer.json');" : "const tok = /* load vocab.txt (WordPiece) or vocab.json + merges.txt (byte-level BPE) */;",
     qa ? "const enc = await tok.encode('Who wrote it?', 'It was written by Ada Lovelace in 1843.');" : "const enc = await tok.encode('Your text here');",
     'const ids = enc.getIds();',
     'const out = await session.run({',

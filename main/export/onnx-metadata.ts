@@ -38,7 +38,10 @@ export function readOnnxMetadata(file: string): Record<string, string> {
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     if (tag >>> 3 === METADATA_FIELD && (tag & 7) === 2) {
-      const entry = onnxProto.onnx.StringStringEntryProto.decode(reader, reader.uint32());
+      // Decoded from a slice: onnx-proto bundles its own protobufjs, whose decoders refuse our Reader.
+      const len = reader.uint32();
+      const entry = onnxProto.onnx.StringStringEntryProto.decode(bytes.subarray(reader.pos, reader.pos + len));
+      reader.skip(len);
       out[entry.key] = entry.value;
     } else {
       reader.skipType(tag & 7);

@@ -64,7 +64,23 @@ export function deleteDataset(store: Store, id: number): boolean {
   return store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
 }
 
-let fnSeq = 0;
+/**
+ * The split of each staged row is decided in JS; a SQL function lets SQLite copy the rows in one
+ * INSERT … SELECT instead of a JS loop. It is registered once per connection and reads the
+ * function of the insert in progress (inserts are synchronous, so one at a time).
+ */
+const SPLIT_FN = 'bert_studio_split_of';
+const registered = new WeakSet<object>();
+let currentSplitOf: ((index: number) => Split) | undefined;
+
+function registerSplitFunction(store: Store): void {
+  if (registered.has(store.db)) return;
+  store.db.function(SPLIT_FN, { deterministic: true }, (index: unknown) => {
+    if (!currentSplitOf) throw new Error(`${SPLIT_FN} called outside insertDatasetFromStaging`);
+    return currentSplitOf(Number(index));
+  });
+  registered.add(store.db);
+}
 
 /**
  * Writes the dataset row and moves every staged example into `examples`, assigning each its
@@ -73,9 +89,8 @@ let fnSeq = 0;
  */
 export function insertDatasetFromStaging(store: Store, meta: NewDataset, staging: ExampleStaging, splitOf: (index: number) => Split): Dataset {
   const db = store.db;
-  // A SQL function lets SQLite copy the rows in one INSERT … SELECT instead of a JS loop.
-  const fn = `bert_studio_split_${process.pid}_${++fnSeq}`;
-  db.function(fn, { deterministic: true }, (index: unknown) => splitOf(Number(index)));
+  registerSplitFunction(store);
+  currentSplitOf = splitOf;
   try {
     const id = db
       .transaction(() => {
@@ -100,7 +115,7 @@ export function insertDatasetFromStaging(store: Store, meta: NewDataset, staging
             at,
           );
         const datasetId = Number(info.lastInsertRowid);
-        db.prepare(`INSERT INTO examples (dataset_id, split, source_line, data) SELECT ?, ${fn}(idx), source_line, data FROM ${staging.table} ORDER BY idx`).run(datasetId);
+        db.prepare(`INSERT INTO examples (dataset_id, split, source_line, data) SELECT ?, ${SPLIT_FN}(idx), source_line, data FROM ${staging.table} ORDER BY idx`).run(datasetId);
         const splits: Record<Split, number> = { train: 0, validation: 0, test: 0 };
         const counted = db.prepare('SELECT split, COUNT(*) AS n FROM examples WHERE dataset_id = ? GROUP BY split').all(datasetId) as { split: Split; n: number }[];
         for (const c of counted) splits[c.split] = c.n;
@@ -112,6 +127,7 @@ export function insertDatasetFromStaging(store: Store, meta: NewDataset, staging
       .immediate();
     return getDataset(store, id) as Dataset;
   } finally {
+    currentSplitOf = undefined;
     staging.discard();
   }
 }

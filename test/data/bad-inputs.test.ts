@@ -39,6 +39,20 @@ const CASES: Case[] = [
   { file: 'does-not-exist.csv', task: 'classification', code: 'missing-file', message: /does not exist/ },
 ];
 
+/**
+ * Problems that do not block by default (they are warnings) but do under --strict: the same
+ * exit 2, row numbers and untouched store, and without --strict an import that succeeds.
+ */
+const WARNINGS: (Omit<Case, 'file'> & { files: string[] })[] = [
+  { files: ['duplicates.csv'], task: 'classification', code: 'duplicate', line: 9, message: /duplicates\.csv line 9 repeats duplicates\.csv line 2/ },
+  { files: ['duplicates.csv'], task: 'classification', code: 'near-duplicate', line: 10, message: /line 10 is the same text, ignoring case and spacing, as duplicates\.csv line 2/ },
+  { files: ['conflicting-labels.csv'], task: 'classification', code: 'conflicting-labels', line: 9, message: /line 9 has the same text as conflicting-labels\.csv line 2 but a different label/ },
+  { files: ['leakage/train.csv', 'leakage/test.csv'], task: 'classification', code: 'leakage', line: 3, message: /test\.csv line 3 \(test\) has the same text as train\.csv line 4 \(train\)/ },
+  { files: ['rare-class.csv'], task: 'classification', code: 'rare-class', column: 'label', message: /'rare' has only 2 examples/ },
+  { files: ['truncation.csv'], task: 'classification', args: ['--max-length', '32'], code: 'truncation', message: /7\.7% of the examples \(1\) are longer than the max length of 32 tokens \(approximate/ },
+  { files: ['iob1.conll'], task: 'ner', code: 'iob1-converted', message: /converted to BIO/ },
+];
+
 let home: string;
 let cleanup: () => void;
 let before: Record<string, number>;
@@ -70,6 +84,35 @@ describe('bad inputs through the CLI', () => {
       expect(tableCounts(home)).toEqual(before);
     });
   }
+
+  for (const c of WARNINGS) {
+    it(`${c.files.join(' + ')} --strict → exit 2, ${c.code}${c.line ? ` at line ${c.line}` : ''}`, async () => {
+      const r = await runCli(['--home', home, 'import', ...c.files.map((f) => path.join(BAD, f)), '--task', c.task, ...(c.args ?? []), '--strict', '--json']);
+      expect(r.code, r.stderr).toBe(2);
+      const hit = ((r.json?.errors ?? []) as { code: string; line?: number; column?: string; message: string }[]).find((e) => e.code === c.code);
+      expect(hit, JSON.stringify(r.json?.errors)).toBeDefined();
+      if (c.line !== undefined) expect(hit?.line).toBe(c.line);
+      if (c.column !== undefined) expect(hit?.column).toBe(c.column);
+      expect(hit?.message).toMatch(c.message);
+      expect(tableCounts(home)).toEqual(before);
+    });
+  }
+
+  it('without --strict those problems are warnings: the import succeeds and reports them', async () => {
+    const { dir, cleanup: done } = tempDir();
+    try {
+      const r = await runCli(['--home', dir, 'import', path.join(BAD, 'duplicates.csv'), '--task', 'classification', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json?.dataset).toBe(1);
+      expect(r.json?.errors).toEqual([]);
+      expect((r.json?.warnings as { code: string; line?: number }[]).map((w) => [w.code, w.line])).toEqual([
+        ['duplicate', 9],
+        ['near-duplicate', 10],
+      ]);
+    } finally {
+      done();
+    }
+  });
 
   it('a text-mode run prints the errors on stderr and exits 2', async () => {
     const r = await runCli(['--home', home, 'import', path.join(BAD, 'ragged.csv'), '--task', 'classification']);

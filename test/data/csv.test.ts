@@ -25,6 +25,13 @@ describe('CSV parser (RFC 4180)', () => {
     }
   });
 
+  it('counts lines inside quoted fields across chunk boundaries (CR | LF split)', () => {
+    const p = new CsvParser(',');
+    const out = [...p.push('a,"x\r'), ...p.push('\ny\r\nz"\r'), ...p.push('\nnext,1\n')];
+    out.push(...p.end().records);
+    expect(out.map((r) => r.line)).toEqual([1, 4]);
+  });
+
   it('reports the line where a never-closed quote opened', () => {
     const r = parseCsv('a,b\nok,1\n"open,2\nmore,3\n', ',');
     expect(r.unterminatedAt).toBe(3);

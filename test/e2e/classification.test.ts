@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goTo, openHarness, type Harness } from './harness.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { goTo, openHarness, stopAfterFirstFailure, type Harness } from './harness.ts';
 
 const FIXTURE = path.resolve('test/fixtures/e2e/banking77-600.csv');
 const TRAINING_TIMEOUT = 180_000;
@@ -9,6 +9,7 @@ const TRAINING_TIMEOUT = 180_000;
 // The whole journey of issue 7 in a real browser against the real backend: no mocked API.
 describe('classification: from a CSV to an exported ONNX model', () => {
   let h: Harness;
+  stopAfterFirstFailure({ beforeEach, afterEach });
   beforeAll(async () => {
     h = await openHarness('classification');
   });
@@ -18,18 +19,18 @@ describe('classification: from a CSV to an exported ONNX model', () => {
 
   it('creates a project', async () => {
     const { page } = h;
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Try the Banking77 support tickets sample' }).waitFor();
     await h.shot('01-projects');
     await page.getByLabel('Project name').fill('Support tickets');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByRole('heading', { name: 'Data file' }).waitFor();
+    await page.getByRole('heading', { name: 'Data file', exact: true }).waitFor();
   });
 
   it('uploads banking77-600 and previews it', async () => {
     const { page } = h;
     await page.getByLabel('Choose a data file').setInputFiles(FIXTURE);
-    await page.getByRole('heading', { name: 'Preview of banking77-600.csv' }).waitFor();
+    await page.getByRole('heading', { name: 'Preview of banking77-600.csv', exact: true }).waitFor();
     await expect(page.getByRole('table', { name: 'First rows of the file' }).locator('tbody tr').count()).resolves.toBeGreaterThan(5);
     await h.shot('02-data-file');
     await page.getByRole('button', { name: 'Next: choose the task' }).click();
@@ -37,7 +38,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
 
   it('picks classification', async () => {
     const { page } = h;
-    await page.getByRole('heading', { name: 'Task' }).waitFor();
+    await page.getByRole('heading', { name: 'Task', exact: true }).waitFor();
     await page.getByRole('radio', { name: /Text classification/ }).check();
     await h.shot('03-task');
     await page.getByRole('button', { name: 'Next: map the columns' }).click();
@@ -45,15 +46,15 @@ describe('classification: from a CSV to an exported ONNX model', () => {
 
   it('checks the data and imports it', async () => {
     const { page } = h;
-    await page.getByRole('heading', { name: 'Columns & checks' }).waitFor();
-    await expect(page.getByLabel('Text').inputValue()).resolves.toBe('text');
+    await page.getByRole('heading', { name: 'Columns & checks', exact: true }).waitFor();
+    await expect(page.getByLabel('Text', { exact: true }).inputValue()).resolves.toBe('text');
     await expect(page.getByLabel('Label', { exact: true }).inputValue()).resolves.toBe('label');
     await page.getByRole('button', { name: 'Check the data' }).click();
     await page.getByText('600 rows are ready to import.').waitFor();
-    await page.getByRole('heading', { name: 'Labels (20)' }).waitFor();
+    await page.getByRole('heading', { name: 'Labels (20)', exact: true }).waitFor();
     await h.shot('04-columns-report');
     await page.getByRole('button', { name: 'Import 600 rows' }).click();
-    await page.getByRole('heading', { name: 'Base model' }).waitFor();
+    await page.getByRole('heading', { name: 'Base model', exact: true }).waitFor();
   });
 
   it('picks a tiny model from scratch, with the warning shown', async () => {
@@ -66,7 +67,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
 
   it('sets 2 epochs and starts training', async () => {
     const { page } = h;
-    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
     await page.getByRole('radio', { name: /Quick/ }).check();
     await page.getByText('Advanced: every hyperparameter').click();
     const epochs = page.getByLabel('Epochs', { exact: true });
@@ -76,7 +77,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await page.getByRole('button', { name: 'Start training' }).click();
     // If the trainer is missing, the screen says so in a sentence; fail with that sentence.
     const outcome = await Promise.race([
-      page.getByRole('heading', { name: 'Training' }).waitFor().then(() => 'training'),
+      page.getByRole('heading', { name: 'Training', exact: true }).waitFor().then(() => 'training'),
       page.getByRole('alert').first().waitFor().then(async () => `error: ${await page.getByRole('alert').first().textContent()}`),
     ]);
     expect(outcome).toBe('training');
@@ -110,7 +111,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
   it('tries a sentence', async () => {
     const { page } = h;
     await page.getByRole('button', { name: 'Next: try it' }).click();
-    await page.getByLabel('Text').fill('My new card has still not arrived, where is it?');
+    await page.getByLabel('Text', { exact: true }).fill('My new card has still not arrived, where is it?');
     await page.getByRole('button', { name: 'Predict' }).click();
     await page.getByTestId('top-label').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('top-label').textContent()).toMatch(/\w+ \(\d+%\)/);
@@ -120,7 +121,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
   it('exports ONNX and the file exists', async () => {
     const { page } = h;
     await page.getByRole('button', { name: 'Next: export' }).click();
-    await page.getByRole('heading', { name: 'Export' }).waitFor();
+    await page.getByRole('heading', { name: 'Export', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const exported = page.getByTestId('export-path').first();
     await exported.waitFor({ timeout: 120_000 });

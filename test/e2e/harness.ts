@@ -55,3 +55,17 @@ export async function openHarness(prefix: string): Promise<Harness> {
 export async function goTo(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Steps' }).getByRole('button', { name: label }).click();
 }
+
+/**
+ * The steps of a journey depend on each other: after the first failure the rest are skipped,
+ * so the report shows the one step that broke instead of a cascade of timeouts.
+ */
+export function stopAfterFirstFailure(hooks: { beforeEach: (fn: (ctx: { skip: () => void }) => void) => void; afterEach: (fn: (ctx: { task: { result?: { state?: string } } }) => void) => void }): void {
+  let failed = false;
+  hooks.beforeEach((ctx) => {
+    if (failed) ctx.skip();
+  });
+  hooks.afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') failed = true;
+  });
+}

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, type Harness } from './harness.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openHarness, stopAfterFirstFailure, type Harness } from './harness.ts';
 
 const FIXTURE = path.resolve('test/fixtures/e2e/wnut17-300.conll');
 
 describe('NER: a CoNLL file up to the evaluation', () => {
   let h: Harness;
+  stopAfterFirstFailure({ beforeEach, afterEach });
   beforeAll(async () => {
     h = await openHarness('ner');
   });
@@ -18,7 +19,7 @@ describe('NER: a CoNLL file up to the evaluation', () => {
     await page.getByLabel('Project name').fill('Entities');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByLabel('Choose a data file').setInputFiles(FIXTURE);
-    await page.getByRole('heading', { name: 'Preview of wnut17-300.conll' }).waitFor();
+    await page.getByRole('heading', { name: 'Preview of wnut17-300.conll', exact: true }).waitFor();
     await h.shot('01-data-file');
     await page.getByRole('button', { name: 'Next: choose the task' }).click();
     // CoNLL is recognised as NER without the user choosing.
@@ -30,7 +31,7 @@ describe('NER: a CoNLL file up to the evaluation', () => {
     await page.getByText('300 rows are ready to import.').waitFor();
     await h.shot('03-columns-report');
     await page.getByRole('button', { name: 'Import 300 rows' }).click();
-    await page.getByRole('heading', { name: 'Base model' }).waitFor();
+    await page.getByRole('heading', { name: 'Base model', exact: true }).waitFor();
   });
 
   it('trains a tiny model for 2 epochs and shows entity-level evaluation', async () => {
@@ -44,7 +45,7 @@ describe('NER: a CoNLL file up to the evaluation', () => {
     await epochs.dispatchEvent('change');
     await page.getByRole('button', { name: 'Start training' }).click();
     const outcome = await Promise.race([
-      page.getByRole('heading', { name: 'Training' }).waitFor().then(() => 'training'),
+      page.getByRole('heading', { name: 'Training', exact: true }).waitFor().then(() => 'training'),
       page.getByRole('alert').first().waitFor().then(async () => `error: ${await page.getByRole('alert').first().textContent()}`),
     ]);
     expect(outcome).toBe('training');
@@ -53,7 +54,7 @@ describe('NER: a CoNLL file up to the evaluation', () => {
     expect(await page.getByTestId('run-status').textContent()).toBe('Finished');
     await page.getByRole('button', { name: 'See the evaluation' }).click();
     await page.getByTestId('headline').waitFor({ timeout: 60_000 });
-    await page.getByRole('heading', { name: 'Per entity type' }).waitFor();
+    await page.getByRole('heading', { name: 'Per entity type', exact: true }).waitFor();
     await h.shot('05-evaluation');
   });
 });

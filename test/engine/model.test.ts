@@ -22,9 +22,10 @@ function config(modelType: 'bert' | 'distilbert' | 'roberta'): ModelConfig {
   return parseConfig({ model_type: modelType, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, type_vocab_size: modelType === 'roberta' ? 1 : 2, ...common }, 'config.json');
 }
 
-function batchFor(head: HeadSpec, b = 2, s = 5): Batch {
-  const ids = BigInt64Array.from({ length: b * s }, (_, i) => BigInt(i % s >= s - 1 && i >= s ? 0 : 2 + ((i * 7) % 30)));
-  const mask = BigInt64Array.from(ids, (v) => (v === 0n ? 0n : 1n));
+/** Two sequences of length s; the second ends in two padding tokens (id `pad`). */
+function batchFor(head: HeadSpec, pad = 0, b = 2, s = 5): Batch {
+  const ids = BigInt64Array.from({ length: b * s }, (_, i) => BigInt(i % s >= s - 2 && i >= s ? pad : 2 + ((i * 7) % 30)));
+  const mask = BigInt64Array.from(ids, (v) => (v === BigInt(pad) ? 0n : 1n));
   const batch: Batch = { batch: b, seq: s, inputIds: ids, attentionMask: mask };
   if (head.kind === 'sequence-classification') batch.labels = head.multiLabel ? Float32Array.from({ length: b * head.numLabels }, (_, i) => i % 2) : BigInt64Array.from({ length: b }, (_, i) => BigInt(i % head.numLabels));
   if (head.kind === 'token-classification') batch.labels = BigInt64Array.from({ length: b * s }, (_, i) => (i % s === 0 ? -100n : BigInt(i % head.numLabels)));
@@ -54,7 +55,7 @@ describe('training graph: ONNX Runtime vs the reference interpreter', () => {
         const cfg = config(type);
         const tg = buildTrainGraph(cfg, head, ADAMW, { dropout: true });
         const weights = randomInitWeights(cfg, head, 3);
-        const batch = batchFor(head);
+        const batch = batchFor(head, cfg.padTokenId);
         const feeds: Record<string, HostTensor> = { ...inputFeeds(batch, FAMILIES[type].tokenTypes), ...targetFeeds(batch, head) };
         for (const p of tg.params) {
           feeds[p.name] = { dtype: 'float32', shape: p.shape, data: weights.get(p.name)!.data };
@@ -122,7 +123,8 @@ describe('EngineModel', () => {
   it('learns: the loss of a repeated batch falls, and pad rows stay untouched', async () => {
     const cfg = config('roberta');
     const head: HeadSpec = { kind: 'token-classification', numLabels: 4 };
-    const batch = batchFor(head);
+    const batch = batchFor(head, cfg.padTokenId);
+    expect(batch.inputIds).toContain(1n);
     const w = randomInitWeights(cfg, head, 2);
     const model = await createEngineModel({ config: cfg, head, weights: w, adamw: { ...ADAMW, weightDecay: 0 } });
     const first = await model.step(batch, { lr: 1e-2, step: 1, seed: 0, dropout: false });
@@ -131,6 +133,8 @@ describe('EngineModel', () => {
     expect(last.loss).toBeLessThan(first.loss * 0.8);
     const emb = model.parameters().get('roberta.embeddings.word_embeddings.weight')!;
     expect(Array.from(emb.data.slice(8, 16))).toEqual(new Array(8).fill(0)); // row padding_idx = 1
+    const pos = model.parameters().get('roberta.embeddings.position_embeddings.weight')!;
+    expect(Array.from(pos.data.slice(8, 16))).toEqual(Array.from(w.get('roberta.embeddings.position_embeddings.weight')!.data.slice(8, 16)));
     await model.dispose();
   });
 

@@ -10,6 +10,8 @@ import { loadModelFolder } from '../../main/models/load-folder.ts';
 import { readSafetensors } from '../../main/models/safetensors.ts';
 import { startFakeHub, type FakeHub } from './fake-hub.ts';
 
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 // Models that ship only pytorch_model.bin become a model.safetensors the loader can read,
 // through the restricted unpickler; a hostile one is refused and never kept.
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
@@ -44,7 +46,7 @@ function expectSameWeights(dir: string): void {
   const got = loadModelFolder(dir).weights;
   const want = readSafetensors(path.join(PARITY, 'model.safetensors'));
   expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
-  for (const [k, w] of want) expect(Buffer.from(got.get(k)!.data.buffer).equals(Buffer.from(w.data.buffer)), k).toBe(true);
+  for (const [k, w] of want) expect(bytes(got.get(k)!.data).equals(bytes(w.data)), k).toBe(true);
 }
 
 describe('models that ship pytorch_model.bin', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,33 @@ describe('downloadModel', () => {
     hub.stall.clear();
     await downloadModel({ home, repo: REPO, endpoint: hub.endpoint, env });
     expect(hub.log).toContain(`cdn GET /blobs/model.safetensors bytes=${kept}-`);
+  });
+
+  it('refuses an unsupported model type after config.json, before fetching any weights', async () => {
+    const folder = path.join(home, 'gpt2-src');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
+    await copyFile(path.join(FOLDER, 'vocab.txt'), path.join(folder, 'vocab.txt'));
+    await copyFile(path.join(FOLDER, 'model.safetensors'), path.join(folder, 'model.safetensors'));
+    const gpt2 = await startFakeHub('openai/gpt2-ish', folder);
+    try {
+      await expect(downloadModel({ home, repo: 'openai/gpt2-ish', endpoint: gpt2.endpoint, env })).rejects.toThrow(/^Unsupported model type: gpt2 \(in .*config\.json\)/);
+      expect(gpt2.log.some((l) => l.includes('model.safetensors'))).toBe(false);
+    } finally {
+      await gpt2.close();
+    }
+  });
+
+  it('follows the relative 307 the hub sends for a renamed repository', async () => {
+    const renamed = await startFakeHub('new-org/bert-tiny', FOLDER, { renamedFrom: 'bert-tiny-old' });
+    try {
+      const model = await downloadModel({ home, repo: 'bert-tiny-old', endpoint: renamed.endpoint, env });
+      expect(model.path).toBe(path.join(home, 'models', 'bert-tiny-old', 'main'));
+      expect(renamed.log).toContain('hub GET /api/models/bert-tiny-old/revision/main');
+      expect(renamed.log).toContain('hub GET /api/models/new-org/bert-tiny/revision/main');
+    } finally {
+      await renamed.close();
+    }
   });
 
   it('names the repository when the hub does not know it', async () => {

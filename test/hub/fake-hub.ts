@@ -50,6 +50,8 @@ function listen(server: http.Server, scheme: string, sockets: Set<Socket>): Prom
 export interface FakeHubOptions {
   /** Files served besides the folder's, e.g. weights in formats that should not be fetched. */
   readonly extraFiles?: Record<string, Buffer>;
+  /** A former name of the repo: requests for it get a 307 with a relative Location, as after a rename on the hub. */
+  readonly renamedFrom?: string;
   /** Serve hub and CDN over HTTPS with this identity (see tls/README.md). */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
@@ -112,6 +114,11 @@ export async function startFakeHub(repo: string, folder: string, options: FakeHu
   const hub = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     log.push(`hub ${req.method} ${url.pathname}${req.headers.range ? ` ${req.headers.range}` : ''}`);
+    const old = options.renamedFrom;
+    if (old && (url.pathname.startsWith(`/api/models/${old}/`) || url.pathname.startsWith(`/${old}/resolve/`))) {
+      res.writeHead(307, { location: url.pathname.replace(`/${old}/`, `/${repo}/`) + url.search }).end();
+      return;
+    }
     const api = `/api/models/${repo}/revision/`;
     if (url.pathname.startsWith(api)) {
       const siblings = [...files].map(([rfilename, data]) => {

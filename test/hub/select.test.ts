@@ -46,7 +46,8 @@ describe('sharded safetensors', () => {
       expect((await readdir(model.path)).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
       const loaded = loadModelFolder(model.path).weights;
       expect([...loaded.keys()].sort()).toEqual(names);
-      for (const k of names) expect([...loaded.get(k)!.data], k).toEqual([...all.get(k)!.data]);
+      const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      for (const k of names) expect(bytes(loaded.get(k)!.data).equals(bytes(all.get(k)!.data)), k).toBe(true);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -38,7 +38,7 @@ export function datasetDetail(d: Dataset, report: ImportReport | undefined): Dat
   return { ...datasetSummary(d), mapping: d.mapping, report: report ?? { ...EMPTY_REPORT, format: d.format, encoding: d.encoding } };
 }
 
-/** The run's config column holds what runs.start was given: `{ base, settings }`. */
+/** The run's config column holds the trainer's RunSpec: `{ task, base, hp, preset? }`. */
 export function runSummary(r: Run): RunSummary {
   return {
     id: r.id,
@@ -56,11 +56,12 @@ export function runSummary(r: Run): RunSummary {
 }
 
 export function runDetail(r: Run): RunDetail {
-  const cfg = r.config as { base?: BaseModel; settings?: TrainSettings; bestStep?: number };
-  const base: BaseModel = cfg.base ?? (r.baseModel.startsWith('scratch:') ? { kind: 'scratch', size: r.baseModel.slice(8) as 'tiny' } : { kind: 'pretrained', modelId: r.baseModel });
+  const cfg = r.config as { base?: { kind: string; size?: string; dir?: string }; hp?: TrainSettings; settings?: TrainSettings; bestStep?: number };
+  const base: BaseModel =
+    cfg.base?.kind === 'scratch' ? { kind: 'scratch', size: (cfg.base.size ?? 'tiny') as 'tiny' } : { kind: 'pretrained', modelId: cfg.base?.dir ?? r.baseModel };
   return {
     ...runSummary(r),
-    settings: (cfg.settings ?? r.config) as TrainSettings,
+    settings: (cfg.hp ?? cfg.settings ?? r.config) as TrainSettings,
     base,
     ...(r.device ? { device: r.device } : {}),
     ...(typeof cfg.bestStep === 'number' ? { bestStep: cfg.bestStep } : {}),

@@ -35,9 +35,15 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
   const live = new Map<number, RunHandle>();
   const latest = new Map<number, { progress?: RunProgress; evaluation?: RunEvaluationPoint }>();
 
+  // A tiny model takes dozens of steps a second: pages get at most ~5 progress events a second
+  // per run (the store keeps every step for the chart's history).
+  const lastSent = new Map<number, number>();
   const hooks: TrainerHooks = {
     onProgress: (p) => {
       latest.set(p.runId, { ...latest.get(p.runId), progress: p });
+      const now = Date.now();
+      if (now - (lastSent.get(p.runId) ?? 0) < 200 && p.step < p.totalSteps) return;
+      lastSent.set(p.runId, now);
       ctx.events.emit('run.progress', p);
     },
     onEvaluation: (e) => {
@@ -94,7 +100,7 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       if (h) h.resume();
       else {
         const r = existing(runId);
-        if (r.status === 'completed' || r.status === 'cancelled') throw new ApiFailure('conflict', `Run ${runId} has ${r.status === 'completed' ? 'finished' : 'been cancelled'}; start a new run instead.`);
+        if (r.status === 'completed') throw new ApiFailure('conflict', `Run ${runId} has finished; start a new run to train more.`);
         const t = need(trainer, 'Resuming a run', WAITING);
         const resumeFrom = need(t.resumeFromCheckpoint, 'Resuming an interrupted run', 'main/train resumeRun');
         track(await resumeFrom(ctx.store, ctx.home, runId, hooks));

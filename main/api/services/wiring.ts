@@ -8,12 +8,13 @@
 import type { Core } from './core.ts';
 import { importPort } from './adapters/import.ts';
 import { modelsPort } from './adapters/models.ts';
+import { trainerPort } from './adapters/trainer.ts';
 
 export async function loadCore(): Promise<Core> {
   return {
     import: importPort,
     models: modelsPort,
-    trainer: undefined, // waiting for main/train: startRun (+ pause/resume/cancel), resumeRun
+    trainer: trainerPort,
     evaluation: undefined, // waiting for main/train (or main/tasks): evaluateRun
     predict: undefined, // waiting for main/train (or main/tasks): predictRun
     export: undefined, // waiting for main/export: exportRun

@@ -102,6 +102,7 @@ export const importCommand: Command = {
     { name: 'max-length', type: 'string', value: 'N', help: 'Max length in tokens, for the truncation estimate' },
     { name: 'seed', type: 'string', value: 'N', help: 'Seed of the automatic train/validation/test split (default 42)' },
     { name: 'dry-run', type: 'boolean', help: 'Only check the data and print the report; store nothing' },
+    { name: 'strict', type: 'boolean', help: 'Treat warnings (duplicates, leakage, rare classes …) as errors: store nothing unless there are none' },
   ],
   async run(ctx, args) {
     const task = choice(args, 'task', TASKS);
@@ -115,6 +116,7 @@ export const importCommand: Command = {
       maxLength: num(args, 'max-length', { min: 8, max: 8192, integer: true }),
       seed: num(args, 'seed', { min: 0, max: 2 ** 31, integer: true }),
       name: str(args, 'name'),
+      strict: flag(args, 'strict'),
       ...(delimiter !== undefined ? { delimiter: delimiter === 'tab' || delimiter === '\\t' ? '\t' : delimiter } : {}),
       ...(flag(args, 'no-header') ? { header: false } : {}),
     };

@@ -8,9 +8,12 @@ import { datasetsCommand } from './datasets.ts';
 import { projectsCommand } from './projects.ts';
 import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
+import { exportCommand } from './export.ts';
+import { predictCommand } from './predict.ts';
+import { runsCommand } from './runs.ts';
 
 /**
  * Every subcommand of `bert-studio`, in the order `--help` lists them. A new command is one
  * file in this folder and one line here.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand, trainCommand, evaluateCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand, trainCommand, runsCommand, evaluateCommand, predictCommand, exportCommand];

@@ -28,10 +28,19 @@ export interface EncoderOutput {
 
 const N = 'batch*seq';
 
-/** [B,S] ids → [N,H] rows of `table`. */
-function lookup(ctx: BuildContext, name: string, rows: number, ids: Value): Value {
-  const h = ctx.cfg.hiddenSize;
-  return o.gather(ctx.param(name, [rows, h]), ids);
+/**
+ * [B,S] ids → [B,S,H] rows of `table`, as nn.Embedding(padding_idx): the padding row is read
+ * but gets no gradient. Fused backward: the per-token gradients of padding tokens are zeroed
+ * before they are scatter-added, so the [V,H] table gradient needs no extra pass.
+ */
+function lookup(ctx: BuildContext, name: string, rows: number, ids: Value, paddingIdx?: number): Value {
+  const table = ctx.param(name, [rows, ctx.cfg.hiddenSize]);
+  const y = o.gather(table, ids);
+  if (paddingIdx === undefined) return y;
+  return ctx.g.composite(y, [table], (dy) => {
+    const keep = o.cast(o.unsqueeze(o.not(o.equal(ids, paddingIdx)), [-1]), 'float32'); // [B,S,1]
+    return [o.scatterNDAdd(o.zerosLike(table), o.unsqueeze(ids, [-1]), o.mul(dy, keep))];
+  });
 }
 
 function positionsFromZero(ctx: BuildContext): Value {
@@ -51,11 +60,12 @@ function robertaPositions(ctx: BuildContext, ids: Value): Value {
 function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
   const c = ctx.cfg;
   const h = c.hiddenSize;
-  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds); // [B,S,H]
+  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds, c.padTokenId); // [B,S,H]
   const typeTable = ctx.param(`${prefix}.token_type_embeddings.weight`, [c.typeVocabSize, h]);
   const types = inp.tokenTypeIds ? o.gather(typeTable, inp.tokenTypeIds) : o.gather(typeTable, ctx.g.scalar(0, 'int64')); // [B,S,H] | [H]
   const posIds = c.modelType === 'roberta' ? robertaPositions(ctx, inp.inputIds) : positionsFromZero(ctx);
-  const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, posIds); // [B,S,H] | [S,H]
+  // RoBERTa's position table has padding_idx too (pad tokens sit at position padding_idx).
+  const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, posIds, c.modelType === 'roberta' ? c.padTokenId : undefined); // [B,S,H] | [S,H]
   const sum = o.reshape(o.add(o.add(words, types), pos), [-1, h], [N, h]);
   return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);
 }
@@ -63,7 +73,7 @@ function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): 
 /** DistilBERT embeddings: LN(word + position), dropout; eps 1e-12. */
 function distilEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
   const c = ctx.cfg;
-  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds);
+  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds, c.padTokenId);
   const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, positionsFromZero(ctx));
   const sum = o.reshape(o.add(words, pos), [-1, c.hiddenSize], [N, c.hiddenSize]);
   return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);

@@ -64,8 +64,11 @@ export async function downloadModel(opts: DownloadModelOptions): Promise<Registe
   const selected = selectFiles(opts.repo, [...byName.keys()]);
   await ensureFreeSpace(dir, selected.map((n) => byName.get(n)?.size ?? 0), opts.repo);
   let files: ModelFile[] = [];
+  let modelType: string | undefined;
   for (const name of selected) {
     files.push(await fetchOne(name));
+    // config.json comes first: refuse an unsupported model before fetching its weights.
+    if (name === 'config.json') modelType = await readModelType(dir);
     if (name === 'model.safetensors.index.json') {
       const index = path.join(dir, name);
       const shards = shardsOf(await readFile(index, 'utf8'), index);
@@ -76,8 +79,9 @@ export async function downloadModel(opts: DownloadModelOptions): Promise<Registe
   }
   // One model.safetensors is what the loader reads: convert a pytorch_model.bin (through the
   // restricted unpickler) or merge shards now, once.
-  if (weightsLayout(files.map((f) => f.name)) !== 'safetensors') {
-    const { removed } = await normalizeInPlace(dir);
+  const layout = weightsLayout(files.map((f) => f.name));
+  if (layout && layout !== 'safetensors') {
+    const { removed } = await normalizeInPlace(dir, layout);
     const single = path.join(dir, 'model.safetensors');
     files = files.filter((f) => !removed.includes(f.name));
     files.push({ name: 'model.safetensors', size: (await stat(single)).size, sha256: await sha256File(single) });
@@ -89,7 +93,7 @@ export async function downloadModel(opts: DownloadModelOptions): Promise<Registe
     revision,
     commit: commit ?? revision,
     path: dir,
-    modelType: await readModelType(dir),
+    modelType: modelType ?? (await readModelType(dir)),
     files,
     sizeBytes: files.reduce((a, f) => a + f.size, 0),
     addedAt: new Date().toISOString(),

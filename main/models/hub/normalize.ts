@@ -41,8 +41,7 @@ async function mergeShards(srcDir: string, outFile: string): Promise<string[]> {
  * folder). Returns the source weight files it replaces. A hostile pickle fails here with the
  * restricted unpickler's refusal.
  */
-export async function writeSingleSafetensors(srcDir: string, destDir: string): Promise<string[]> {
-  const layout = weightsLayout(await readdir(srcDir));
+export async function writeSingleSafetensors(srcDir: string, destDir: string, layout: WeightsLayout | undefined): Promise<string[]> {
   const out = path.join(destDir, 'model.safetensors');
   if (layout === 'sharded-safetensors') return mergeShards(srcDir, out);
   if (layout === 'pytorch') {
@@ -52,11 +51,15 @@ export async function writeSingleSafetensors(srcDir: string, destDir: string): P
   return [];
 }
 
-/** In a folder the app owns (the download cache): convert, then delete the replaced files. */
-export async function normalizeInPlace(dir: string): Promise<{ removed: string[] }> {
+/**
+ * In a folder the app owns (the download cache): convert, then delete the replaced files.
+ * `layout` is that of the files just downloaded, not of the folder, which may still hold a
+ * model.safetensors converted from an older download.
+ */
+export async function normalizeInPlace(dir: string, layout: WeightsLayout): Promise<{ removed: string[] }> {
   let removed: string[];
   try {
-    removed = await writeSingleSafetensors(dir, dir);
+    removed = await writeSingleSafetensors(dir, dir, layout);
   } catch (err) {
     // Never keep weights that failed the safe loader: they must not be tried again later.
     await rm(path.join(dir, 'pytorch_model.bin'), { force: true });
@@ -73,7 +76,7 @@ export async function convertedCopy(srcDir: string, destDir: string): Promise<vo
   await mkdir(destDir, { recursive: true });
   const present = new Set(await readdir(srcDir));
   for (const f of COPY) if (present.has(f)) await copyFile(path.join(srcDir, f), path.join(destDir, f));
-  await writeSingleSafetensors(srcDir, destDir);
+  await writeSingleSafetensors(srcDir, destDir, weightsLayout(present));
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -1,0 +1,47 @@
+import type { Command } from '../command.ts';
+import { UserError } from '../errors.ts';
+import { str } from '../parse.ts';
+import { findProjectByName, getProject, listRuns } from '../../store/index.ts';
+import { withStore } from './datasets.ts';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'List training runs with their status and best validation metric',
+  usage: '[--project NAME]',
+  options: [{ name: 'project', type: 'string', value: 'NAME', help: 'Only the runs of this project' }],
+  async run(ctx, args) {
+    const projectName = str(args, 'project');
+    const runs = await withStore(ctx.home, (store) => {
+      let projectId: number | undefined;
+      if (projectName !== undefined) {
+        const p = findProjectByName(store, projectName);
+        if (!p) throw new UserError(`There is no project named '${projectName}'. Run 'bert-studio projects' to see them.`);
+        projectId = p.id;
+      }
+      return listRuns(store, projectId === undefined ? {} : { projectId }).map((r) => ({
+        id: r.id,
+        project: getProject(store, r.projectId)?.name ?? null,
+        dataset: r.datasetId,
+        task: r.task,
+        base_model: r.baseModel,
+        status: r.status,
+        device: r.device,
+        stopped: r.stoppedReason,
+        best_epoch: r.bestEpoch,
+        best_metric: r.bestMetricName ? { [r.bestMetricName]: r.bestMetric } : null,
+        error: r.error,
+        created_at: r.createdAt,
+      }));
+    });
+    ctx.out.result({ runs }, () =>
+      runs.length === 0
+        ? 'No runs yet. Start one with: bert-studio train --task classification --train FILE --from-scratch tiny'
+        : runs
+            .map((r) => {
+              const best = r.best_metric ? Object.entries(r.best_metric).map(([k, v]) => `${k} ${v?.toFixed(4)}`).join('') : '-';
+              return `${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${r.task.padEnd(14)} ${best.padEnd(22)} ${r.base_model}${r.error ? `  (${r.error})` : ''}`;
+            })
+            .join('\n'),
+    );
+  },
+};

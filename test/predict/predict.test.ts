@@ -1,0 +1,93 @@
+// Prediction on raw inputs: predictTexts for each kind of output (labels, entity spans with
+// offsets into the text as typed, answers in the context), and the predict command on files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../main/export/export.ts';
+import { predictTexts } from '../../main/export/predict.ts';
+import { runCli, tempDir } from '../data/helpers.ts';
+import { fixtureModel } from './fixture-models.ts';
+
+let tmp: string;
+let cleanup: () => void;
+let cls: string;
+beforeAll(() => {
+  ({ dir: tmp, cleanup } = tempDir('bert-studio-predict-'));
+  cls = fixtureModel('bert-tiny-seqcls', 'classification', { names: ['billing', 'sales', 'technical'] }, path.join(tmp, 'cls'));
+});
+afterAll(() => cleanup());
+
+describe('predictTexts', () => {
+  it('classification: label, confidence and the top 3 with probabilities', async () => {
+    const [r] = await predictTexts(cls, ['my invoice is wrong']);
+    if (r.task !== 'classification') throw new Error(r.task);
+    expect(r.top.map((t) => t.label).sort()).toEqual(['billing', 'sales', 'technical']);
+    expect(r.prediction).toBe(r.top[0].label);
+    expect(r.confidence).toBe(r.top[0].probability);
+    expect(r.top.reduce((s, t) => s + t.probability, 0)).toBeCloseTo(1, 5);
+    expect(r.top[0].probability).toBeGreaterThanOrEqual(r.top[1].probability);
+  });
+
+  it('NER: entity offsets point into the text as typed, extra spaces included', async () => {
+    const ner = fixtureModel('bert-tiny-tokencls', 'ner', { names: ['O', 'B-LOC', 'B-PER', 'I-LOC', 'I-PER'] }, path.join(tmp, 'ner'));
+    const text = '  the  quick brown fox   jumps over the lazy dog in new york city  ';
+    const [r] = await predictTexts(ner, [text]);
+    if (r.task !== 'ner') throw new Error(r.task);
+    expect(r.entities.length).toBeGreaterThan(0);
+    for (const e of r.entities) {
+      expect(text.slice(e.start, e.end)).toBe(e.text);
+      expect(['LOC', 'PER']).toContain(e.type);
+    }
+  });
+
+  it('QA: the answer is the context between its offsets, for each question/context pair', async () => {
+    const qa = fixtureModel('bert-tiny-qa', 'qa', { names: [] }, path.join(tmp, 'qa'));
+    const inputs = [
+      { question: 'who wrote it?', context: 'it was written by ada lovelace in 1843 in london.' },
+      { question: 'when?', context: 'the bridge opened in 1894 after eight years of work.' },
+    ];
+    const out = await predictTexts(qa, inputs);
+    expect(out).toHaveLength(2);
+    out.forEach((r, i) => {
+      if (r.task !== 'qa') throw new Error(r.task);
+      if (r.answer === '') expect([r.start, r.end]).toEqual([-1, -1]);
+      else expect(inputs[i].context.slice(r.start, r.end)).toBe(r.answer);
+    });
+    await expect(predictTexts(qa, ['just a text'])).rejects.toThrow(/needs a question and a context/);
+  });
+});
+
+describe('bert-studio predict', () => {
+  it('CSV in, CSV out: the input columns plus prediction, confidence and top-3; the ONNX export predicts the same', async () => {
+    const input = path.join(tmp, 'tickets.csv');
+    fs.writeFileSync(input, 'id,Message,channel\n1,"my invoice is wrong, please fix",email\n2,the app crashes on start,chat\n3,"I want to buy ""pro""",phone\n');
+    const csv = path.join(tmp, 'out.csv');
+    const r = await runCli(['predict', '--model', cls, '--input', input, '--text-col', 'message', '--output', csv, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ rows: 3, textColumn: 'Message', task: 'classification', skipped: [] });
+    const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('id,Message,channel,prediction,confidence,top1_label,top1_probability,top2_label,top2_probability,top3_label,top3_probability');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^1,"my invoice is wrong, please fix",email,(billing|sales|technical),0\.\d+,(billing|sales|technical),0\.\d+,/);
+    expect(lines[3]).toMatch(/^3,"I want to buy ""pro""",phone,/);
+
+    const exp = await exportModel({ modelDir: cls, format: 'onnx', out: path.join(tmp, 'onnx') });
+    const jsonl = path.join(tmp, 'out.jsonl');
+    const o = await runCli(['predict', '--onnx', exp.file, '--input', input, '--text-col', 'Message', '--output', jsonl]);
+    expect(o.code, o.stderr).toBe(0);
+    const rows = fs.readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[0]).toMatchObject({ id: '1', Message: 'my invoice is wrong, please fix', channel: 'email' });
+    expect(rows.map((x) => x.prediction)).toEqual(lines.slice(1).map((l) => l.split(',').at(-8)));
+  });
+
+  it('exits 2 with the columns listed when the text column is not there, and when --input is missing', async () => {
+    const input = path.join(tmp, 'two-cols.csv');
+    fs.writeFileSync(input, 'a,b\nx,y\n');
+    const r = await runCli(['predict', '--model', cls, '--input', input, '--output', path.join(tmp, 'o.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Which column of two-cols.csv holds the text\? Its columns are: a, b/);
+    const none = await runCli(['predict', '--model', cls, '--output', path.join(tmp, 'o.csv')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--input FILE is required/);
+  });
+});
