@@ -1,7 +1,10 @@
 /**
  * The part of Electron's API this shell uses. The `electron` package cannot be downloaded on the
- * build machines, so its own typings may be absent; this declaration keeps `tsc` strict either
- * way. It lists only what electron/ calls, with Electron 39's signatures.
+ * build machines, so its own typings may be absent; this declaration keeps `tsc` strict then.
+ * Where the package is installed, its electron.d.ts wins (checked: with skipLibCheck, as in our
+ * tsconfig, the real `export =` declaration takes precedence and this one is ignored), so the
+ * shell is then checked against the real API. It lists only what electron/ calls, with
+ * Electron 39's signatures.
  */
 declare module 'electron' {
   export interface WebPreferences {

@@ -2,7 +2,7 @@
  * The Electron shell: single instance, one window, the menu, and the IPC binding of the API. All
  * application logic lives in main/ (plain Node); this file only owns windows and lifecycle.
  */
-import { app, BrowserWindow, Menu, shell } from 'electron';
+import { app, BrowserWindow, Menu, session, shell } from 'electron';
 import path from 'node:path';
 import { createApi, type Api } from '../main/api/services/index.ts';
 import { bindIpc } from './ipc.ts';
@@ -58,7 +58,6 @@ async function start(): Promise<void> {
   await app.whenReady();
 
   // Deny every permission request (camera, notifications…): the app needs none.
-  const { session } = await import('electron');
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
 
   serveRenderer(path.resolve(__dirname, '../renderer'));

@@ -51,7 +51,7 @@ async function runCase(c: Case): Promise<Record<string, unknown>> {
     if (!dataset) throw new Error(`import failed: ${report.errors.slice(0, 3).map((e) => e.message).join(' ')}`);
     const hp = { ...presetHyperparameters({ preset: 'balanced', task: c.task, trainRows: dataset.splits.train, scratch: 'tiny' }), ...c.hp };
     const vocab = flag('vocab');
-    const run = createTrainingRun(store, dataset.projectId, dataset.id, { task: c.task, base: { kind: 'scratch', size: 'tiny', ...(vocab ? { vocabSize: vocab } : {}) }, hp });
+    const run = createTrainingRun(store, dataset.projectId, dataset.id, { task: c.task, base: { kind: 'scratch', size: 'tiny', ...(vocab ? { vocabSize: vocab } : {}), ...(flag('dropout') !== undefined ? { dropout: flag('dropout') } : {}) }, hp });
     const start = Date.now();
     let reachedAt: number | null = null;
     const result = await executeRun(store, home, run.id, {
@@ -95,5 +95,7 @@ for (const c of CASES) {
   const lr = flag('lr');
   if (patience !== undefined) c.hp.patience = patience;
   if (lr !== undefined) c.hp.lr = lr;
+  const epochs = flag('epochs');
+  if (epochs !== undefined) c.hp.epochs = epochs;
 }
 for (const c of CASES) if (only.length === 0 || only.some((o) => o === c.name)) console.log(JSON.stringify(await runCase(c)));

@@ -184,8 +184,5 @@ export interface EventMessage<E extends EventName = EventName> {
 export const IPC_REQUEST_CHANNEL = 'bert-studio:request';
 export const IPC_EVENT_CHANNEL = 'bert-studio:event';
 
-/** `$state`-free list of the tasks, so the UI and validation share one source. */
-export const TASK_SCHEMA = task;
-
 // Re-exported so the renderer imports one module for the whole API surface.
 export type * from './types.ts';

@@ -42,7 +42,7 @@ export interface ProjectSummary {
   name: string;
   createdAt: string;
   datasets: number;
-  lastRun?: RunSummary;
+  lastRun?: Pick<RunSummary, 'id' | 'status' | 'createdAt'>;
   bestMetric?: MetricValue;
 }
 

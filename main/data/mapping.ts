@@ -113,6 +113,13 @@ export const FIELD_OPTION: Partial<Record<keyof ColumnMapping, string>> = {
   text: '--text-col',
   label: '--label-col',
   intent: '--label-col',
+  slots: '--slots-col',
+  tokens: '--tokens-col',
+  tags: '--label-col',
+  context: '--context-col',
+  question: '--question-col',
+  answer: '--answer-col',
+  answerStart: '--answer-start-col',
   split: '--split-col',
 };
 

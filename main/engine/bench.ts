@@ -27,6 +27,7 @@ export interface BenchResult {
   cpu_sec_per_step: number;
   tokens_per_sec: number;
   infer_sec_per_batch: number;
+  infer_cpu_sec_per_batch: number;
   peak_rss_mib: number;
   device: string;
   cpu: string;
@@ -91,10 +92,16 @@ export async function benchSize(size: BenchSize, opts: { batch: number; seq: num
       }
     }
     const inferTimes: number[] = [];
+    const inferCpu: number[] = [];
     for (let i = 0; i < 4; i++) {
       const t = performance.now();
+      const c = process.cpuUsage();
       await model.forward({ ...data, labels: undefined });
-      if (i > 0) inferTimes.push((performance.now() - t) / 1000);
+      const used = process.cpuUsage(c);
+      if (i > 0) {
+        inferTimes.push((performance.now() - t) / 1000);
+        inferCpu.push((used.user + used.system) / 1e6);
+      }
     }
     const sec = median(times);
     const infer = median(inferTimes);
@@ -107,6 +114,7 @@ export async function benchSize(size: BenchSize, opts: { batch: number; seq: num
       cpu_sec_per_step: Number(median(cpu).toFixed(4)),
       tokens_per_sec: Math.round((b * s) / sec),
       infer_sec_per_batch: Number(infer.toFixed(4)),
+      infer_cpu_sec_per_batch: Number(median(inferCpu).toFixed(4)),
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
       device: 'cpu',
       cpu: os.cpus()[0]?.model ?? 'unknown',

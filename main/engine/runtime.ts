@@ -33,6 +33,8 @@ export interface SessionOptions {
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Let idle ORT threads spin (default off: measured slower on 2-core machines shared with GEMM threads). */
   spinning?: boolean;
+  /** ORT's CPU memory arena (default on); off returns freed activation memory to the system. */
+  arena?: boolean;
   /** Write an ORT profile (chrome trace JSON) with this file prefix. */
   profilePrefix?: string;
 }
@@ -70,6 +72,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    enableCpuMemArena: opts.arena ?? true,
     graphOptimizationLevel: opts.optimization ?? 'all',
     ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),

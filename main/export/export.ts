@@ -72,6 +72,12 @@ const MODEL_FILE: Record<ExportFormat, string> = { onnx: 'model.onnx', 'onnx-int
 /** Files an earlier export leaves: their presence makes `out` safe to replace. */
 const EXPORT_MARKERS = ['labels.json', 'config.json', 'model.onnx', 'model.int8.onnx'];
 
+/** Why `params` fp32 weights cannot go into one ONNX file, or undefined when they can. */
+export function onnxSizeProblem(params: number): string | undefined {
+  if (params * 4 <= PROTOBUF_LIMIT) return undefined;
+  return `This model has ${(params / 1e6).toFixed(0)}M parameters (${((params * 4) / 2 ** 30).toFixed(1)} GiB in fp32), over the 2 GiB a single ONNX file can hold, and ONNX external data files are not written yet. Export the Hugging Face folder (--format hf) instead.`;
+}
+
 function checkOut(out: string): void {
   if (!fs.existsSync(out)) return;
   if (!fs.statSync(out).isDirectory()) throw new ExportRequestError(`${out} is a file; give a folder for the export (it will hold the model, tokenizer and README.md).`);
@@ -100,6 +106,13 @@ function labelsJson(info: StudioModelInfo): string {
   if (info.labels.multiLabel) out.multi_label = true;
   if (info.threshold !== undefined) out.threshold = info.threshold;
   return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** tokenizer_config.json's do_lower_case (WordPiece lowercases unless it says false). */
+function lowercases(dir: string): boolean {
+  const file = path.join(dir, 'tokenizer_config.json');
+  if (!fs.existsSync(file)) return true;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { do_lower_case?: unknown }).do_lower_case !== false;
 }
 
 function sha256(file: string): string {
@@ -143,14 +156,15 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
   let exported: Predictor | undefined;
   try {
     const params = [...trained.model.parameters().values()].reduce((n, t) => n + t.data.length, 0);
-    if (opts.format !== 'hf' && params * 4 > PROTOBUF_LIMIT) {
-      throw new ExportRequestError(`This model has ${(params / 1e6).toFixed(0)}M parameters (${((params * 4) / 2 ** 30).toFixed(1)} GiB in fp32), over the 2 GiB a single ONNX file can hold; ONNX external data is not written yet. Export the Hugging Face folder (--format hf) instead.`);
-    }
+    const tooBig = opts.format === 'hf' ? undefined : onnxSizeProblem(params);
+    if (tooBig) throw new ExportRequestError(tooBig);
     const facts = opts.card ?? studioFacts(opts.modelDir);
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
     progress(opts.format === 'onnx-int8' ? 'quantizing' : 'exporting', `Writing ${MODEL_FILE[opts.format]}.`);
+    ctl.signal?.throwIfAborted();
     const { quantization } = writeModel(trained, opts.format, tmp, facts);
+    ctl.signal?.throwIfAborted();
     copyTokenizerFiles(opts.modelDir, tmp);
     fs.writeFileSync(path.join(tmp, 'labels.json'), labelsJson(trained.info));
 
@@ -189,6 +203,7 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
       parameters: params,
       modelFile: MODEL_FILE[opts.format],
       tokenizerFiles: fs.readdirSync(tmp),
+      lowercase: lowercases(tmp),
       inputs,
       outputs,
       facts,
@@ -196,6 +211,7 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
       ...(quantization ? { quantization } : {}),
     });
     fs.writeFileSync(path.join(tmp, 'README.md'), card);
+    ctl.signal?.throwIfAborted();
     progress('writing', `Moving the export to ${out}.`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     moveIntoPlace(tmp, out);

@@ -21,8 +21,9 @@ export interface CardInput {
   architecture: string;
   parameters: number;
   modelFile: string;
-  /** Which tokenizer files the folder has (decides the Python tokenizer snippet). */
+  /** Which tokenizer files the folder has (decides the tokenizer snippets), and whether WordPiece lowercases. */
   tokenizerFiles: string[];
+  lowercase: boolean;
   inputs: string[];
   outputs: string[];
   facts: CardFacts;
@@ -56,9 +57,10 @@ function labelsLine(info: StudioModelInfo): string {
   return `${info.labels.names.length} labels: ${shown.join(', ')}${more}.${slots}`;
 }
 
-function pythonTokenizer(files: string[], c: CardInput): string {
+function pythonTokenizer(c: CardInput): string {
+  const files = c.tokenizerFiles;
   if (files.includes('tokenizer.json')) return 'from tokenizers import Tokenizer\ntok = Tokenizer.from_file("tokenizer.json")';
-  if (files.includes('vocab.txt')) return `from tokenizers import BertWordPieceTokenizer\ntok = BertWordPieceTokenizer("vocab.txt", lowercase=${c.config.raw.do_lower_case === false ? 'False' : 'True'})  # check tokenizer_config.json's do_lower_case`;
+  if (files.includes('vocab.txt')) return `from tokenizers import BertWordPieceTokenizer\ntok = BertWordPieceTokenizer("vocab.txt", lowercase=${c.lowercase ? 'True' : 'False'})`;
   return [
     'from tokenizers import ByteLevelBPETokenizer',
     'from tokenizers.processors import RobertaProcessing',
@@ -76,7 +78,7 @@ function pythonPost(task: StudioModelInfo['task'], multiLabel: boolean): string 
     case 'intent':
       return 'print(labels[str(int(out["logits"][0].argmax()))])';
     case 'ner':
-      return 'tags = [labels[str(int(i))] for i in out["logits"][0].argmax(-1)]\nprint(list(zip(enc.tokens, tags)))  # use each word\'s first sub-token';
+      return 'tags = [labels[str(int(i))] for i in out["logits"][0].argmax(-1)]\nprint(list(zip(enc.tokens, tags)))  # a word takes the tag of its first sub-token';
     case 'qa':
       return 's, e = int(out["start_logits"][0].argmax()), int(out["end_logits"][0].argmax())\nprint(context[enc.offsets[s][0]:enc.offsets[e][1]])  # BERT Studio also checks e >= s and the span is in the context';
   }
@@ -84,62 +86,74 @@ function pythonPost(task: StudioModelInfo['task'], multiLabel: boolean): string 
 
 function pythonOnnx(c: CardInput): string {
   const qa = c.info.task === 'qa';
-  const feeds = c.inputs.map((n) => `"${n}": np.array([enc.${n === 'input_ids' ? 'ids' : n === 'attention_mask' ? 'attention_mask' : 'type_ids'}], dtype=np.int64)`).join(', ');
+  const field: Record<string, string> = { input_ids: 'ids', attention_mask: 'attention_mask', token_type_ids: 'type_ids' };
+  const feeds = c.inputs.map((n) => `"${n}": np.array([enc.${field[n]}], dtype=np.int64)`).join(', ');
   return [
     '```python',
     'import json, numpy as np, onnxruntime as ort',
-    pythonTokenizer(c.tokenizerFiles, c),
+    pythonTokenizer(c),
     `tok.enable_truncation(${c.info.maxLength})`,
     `session = ort.InferenceSession("${c.modelFile}")`,
-    'labels = json.load(open("labels.json"))["id2label"]',
-    qa ? 'question, context = "Who wrote it?", "It was written by Ada Lovelace in 1843."\nenc = tok.encode(question, context)' : 'enc = tok.encode("Your text here")',
+    ...(qa ? ['question, context = "Who wrote it?", "It was written by Ada Lovelace in 1843."', 'enc = tok.encode(question, context)'] : ['labels = json.load(open("labels.json"))["id2label"]', 'enc = tok.encode("Your text here")']),
     `out = dict(zip([o.name for o in session.get_outputs()], session.run(None, {${feeds}})))`,
     pythonPost(c.info.task, !!c.info.labels.multiLabel),
     '```',
   ].join('\n');
 }
 
-/** The `tokenizers` npm package (Hugging Face's Rust tokenizer) set up like the model's own tokenizer. */
-function nodeTokenizer(c: CardInput): string {
+/** The `tokenizers` npm package (Hugging Face's Rust tokenizer) set up like the model's own tokenizer: imports, then setup. */
+function nodeTokenizer(c: CardInput): { imports: string; setup: string[] } {
   const f = c.tokenizerFiles;
-  if (f.includes('tokenizer.json')) return "import { Tokenizer } from 'tokenizers';\nconst tok = Tokenizer.fromFile('tokenizer.json');";
+  if (f.includes('tokenizer.json')) return { imports: "import { Tokenizer } from 'tokenizers';", setup: ["const tok = Tokenizer.fromFile('tokenizer.json');"] };
   if (f.includes('vocab.txt')) {
-    return [
-      "import { Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, bertProcessing } from 'tokenizers';",
-      "const tok = new Tokenizer(await WordPiece.fromFile('vocab.txt', { unkToken: '[UNK]' }));",
-      'tok.setNormalizer(bertNormalizer({ lowercase: true })); // as tokenizer_config.json\'s do_lower_case',
-      'tok.setPreTokenizer(bertPreTokenizer());',
-      "tok.setPostProcessor(bertProcessing(['[SEP]', tok.tokenToId('[SEP]')], ['[CLS]', tok.tokenToId('[CLS]')]));",
-      `tok.setTruncation(${c.info.maxLength});`,
-    ].join('\n');
+    return {
+      imports: "import { Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, bertProcessing } from 'tokenizers';",
+      setup: [
+        "const tok = new Tokenizer(await WordPiece.fromFile('vocab.txt', { unkToken: '[UNK]' }));",
+        `tok.setNormalizer(bertNormalizer({ lowercase: ${c.lowercase} }));`,
+        'tok.setPreTokenizer(bertPreTokenizer());',
+        "tok.setPostProcessor(bertProcessing(['[SEP]', tok.tokenToId('[SEP]')], ['[CLS]', tok.tokenToId('[CLS]')]));",
+      ],
+    };
   }
-  return [
-    "import { Tokenizer, BPE, byteLevelPreTokenizer, robertaProcessing } from 'tokenizers';",
-    "const tok = new Tokenizer(await BPE.fromFile('vocab.json', 'merges.txt'));",
-    'tok.setPreTokenizer(byteLevelPreTokenizer(false));',
-    "tok.setPostProcessor(robertaProcessing(['</s>', tok.tokenToId('</s>')], ['<s>', tok.tokenToId('<s>')]));",
-    `tok.setTruncation(${c.info.maxLength});`,
-  ].join('\n');
+  return {
+    imports: "import { Tokenizer, BPE, byteLevelPreTokenizer, robertaProcessing } from 'tokenizers';",
+    setup: [
+      "const tok = new Tokenizer(await BPE.fromFile('vocab.json', 'merges.txt'));",
+      'tok.setPreTokenizer(byteLevelPreTokenizer(false));',
+      "tok.setPostProcessor(robertaProcessing(['</s>', tok.tokenToId('</s>')], ['<s>', tok.tokenToId('<s>')]));",
+    ],
+  };
 }
 
 function nodeOnnx(c: CardInput): string {
   const qa = c.info.task === 'qa';
+  const tok = nodeTokenizer(c);
   const feed = (n: string, src: string) => `  ${n}: new ort.Tensor('int64', BigInt64Array.from(${src}, BigInt), [1, ids.length]),`;
+  const post: Record<StudioModelInfo['task'], string> = {
+    classification: 'const logits = Array.from(out.logits.data);\nconsole.log(id2label[String(logits.indexOf(Math.max(...logits)))]);',
+    intent: 'const logits = Array.from(out.logits.data);\nconsole.log(id2label[String(logits.indexOf(Math.max(...logits)))]);',
+    ner: '// out.logits.dims = [1, seq, labels]: the argmax of each word\'s first sub-token is its tag (id2label).\nconsole.log(out.logits.dims);',
+    qa: '// start_logits / end_logits: [1, seq]; the answer is the best start ≤ end span inside the context.\nconst best = (t) => Array.from(t.data).reduce((b, x, i, a) => (x > a[b] ? i : b), 0);\nconst offsets = enc.getOffsets();\nconsole.log(context.slice(offsets[best(out.start_logits)][0], offsets[best(out.end_logits)][1]));',
+  };
   return [
     '```js',
     "import * as ort from 'onnxruntime-node';",
-    nodeTokenizer(c),
-    "import fs from 'node:fs';",
+    tok.imports,
+    ...(qa ? [] : ["import fs from 'node:fs';"]),
+    ...tok.setup,
+    `tok.setTruncation(${c.info.maxLength});`,
     `const session = await ort.InferenceSession.create('${c.modelFile}');`,
-    "const { id2label } = JSON.parse(fs.readFileSync('labels.json', 'utf8'));",
-    qa ? "const enc = await tok.encode('Who wrote it?', 'It was written by Ada Lovelace in 1843.');" : "const enc = await tok.encode('Your text here');",
+    ...(qa
+      ? ["const [question, context] = ['Who wrote it?', 'It was written by Ada Lovelace in 1843.'];", 'const enc = await tok.encode(question, context);']
+      : ["const { id2label } = JSON.parse(fs.readFileSync('labels.json', 'utf8'));", "const enc = await tok.encode('Your text here');"]),
     'const ids = enc.getIds();',
     'const out = await session.run({',
     feed('input_ids', 'ids'),
     feed('attention_mask', 'enc.getAttentionMask()'),
     ...(c.inputs.includes('token_type_ids') ? [feed('token_type_ids', 'enc.getTypeIds()')] : []),
     '});',
-    qa ? '// out.start_logits / out.end_logits: [1, seq]; the answer is the best start ≤ end span inside the context.' : `// out.logits.data: ${c.info.task === 'ner' ? '[1, seq, labels] → argmax per token' : '[1, labels] → argmax'}; id2label[String(i)] names it.`,
+    post[c.info.task],
     '```',
   ].join('\n');
 }
@@ -187,7 +201,7 @@ export function modelCard(c: CardInput): string {
   if (c.quantization) {
     const q = c.quantization;
     sections.push(
-      `## Quantization\n\nDynamic int8: ${q.dense} dense layers (weights per output channel, symmetric; activations quantized at run time) and ${q.embeddings} embedding tables (per row) hold ${(q.int8Weights / 1e6).toFixed(1)}M int8 weights; LayerNorms and biases stay fp32. ${(q.bytesBefore / 1e6).toFixed(1)} MB → ${(q.bytesAfter / 1e6).toFixed(1)} MB.`,
+      `## Quantization\n\nDynamic int8: ${q.dense} dense layers (weights per output channel, symmetric, in ±63 so that CPUs without VNNI cannot overflow; activations quantized at run time, the int8 GEMM of ONNX Runtime) and ${q.embeddings} embedding tables (per row, ±127) hold ${(q.int8Weights / 1e6).toFixed(1)}M int8 weights; LayerNorms and biases stay fp32. ${(q.bytesBefore / 1e6).toFixed(1)} MB → ${(q.bytesAfter / 1e6).toFixed(1)} MB.`,
     );
   }
   if (c.format === 'hf') {

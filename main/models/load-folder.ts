@@ -31,6 +31,24 @@ function expectedShapes(c: ModelConfig): Map<string, number[]> {
   return m;
 }
 
+/**
+ * Brings checkpoint names to the task-model form the graphs use: a bare encoder saved from
+ * BertModel/RobertaModel/DistilBertModel ('embeddings.…') gains the family prefix, and old
+ * TF-converted LayerNorm names (gamma/beta) become weight/bias.
+ */
+export function normalizeWeightNames(config: ModelConfig, weights: Map<string, TensorData>): Map<string, TensorData> {
+  const prefix = FAMILIES[config.modelType].prefix;
+  const bare = ![...weights.keys()].some((k) => k.startsWith(`${prefix}.`)) && [...weights.keys()].some((k) => k.startsWith('embeddings.'));
+  const encoderPart = /^(embeddings|encoder|pooler|transformer)\./;
+  const out = new Map<string, TensorData>();
+  for (const [name, t] of weights) {
+    let n = bare && encoderPart.test(name) ? `${prefix}.${name}` : name;
+    n = n.replace(/(LayerNorm|layer_norm)\.gamma$/, '$1.weight').replace(/(LayerNorm|layer_norm)\.beta$/, '$1.bias');
+    out.set(n, t);
+  }
+  return out;
+}
+
 export function loadModelFolder(dir: string): ModelFolder {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ModelFormatError(`Model folder ${dir} does not exist; choose a folder holding config.json and model.safetensors.`);
   const configFile = path.join(dir, 'config.json');
@@ -48,7 +66,7 @@ export function loadModelFolder(dir: string): ModelFolder {
     const hint = fs.existsSync(path.join(dir, 'pytorch_model.bin')) ? ' (this folder has pytorch_model.bin; import it to convert it to safetensors)' : '';
     throw new ModelFormatError(`${weightsFile} is missing${hint}.`);
   }
-  const weights = readSafetensors(weightsFile);
+  const weights = normalizeWeightNames(config, readSafetensors(weightsFile));
   for (const [name, shape] of expectedShapes(config)) {
     const t = weights.get(name);
     if (!t) throw new ModelFormatError(`${weightsFile} has no tensor ${name}, which config.json's ${config.modelType} model needs.`);

@@ -101,6 +101,11 @@ const COLUMNS: Record<keyof RunUpdate, string> = {
  * a final status stamps `finishedAt`, unless the caller sets them.
  */
 export function updateRun(store: Store, id: number, patch: RunUpdate): Run {
+  // Read-modify-write: one transaction so a concurrent writer cannot slip between.
+  return store.db.transaction(() => applyRunUpdate(store, id, patch)).immediate();
+}
+
+function applyRunUpdate(store: Store, id: number, patch: RunUpdate): Run {
   const at = now();
   const fields: Record<string, unknown> = { ...patch };
   const current = getRun(store, id);

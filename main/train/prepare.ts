@@ -11,7 +11,7 @@ import { loadTokenizer, trainWordPieceVocab, writeVocab, type Tokenizer } from '
 import type { ScratchSize } from './presets.ts';
 import { scratchBertConfig } from './scratch.ts';
 
-export type BaseModel = { kind: 'folder'; dir: string } | { kind: 'scratch'; size: ScratchSize; vocabSize?: number };
+export type BaseModel = { kind: 'folder'; dir: string } | { kind: 'scratch'; size: ScratchSize; vocabSize?: number; dropout?: number };
 
 export interface PreparedModel {
   config: ModelConfig;
@@ -52,7 +52,7 @@ export async function prepareModel(opts: { task: TaskName; base: BaseModel; labe
       await writeVocab(tokenizerDir, vocab, { lowercase: true });
     }
     const tokenizer = await loadTokenizer(tokenizerDir);
-    const raw = scratchBertConfig(opts.base.size, tokenizer.vocabSize, Math.max(512, opts.maxLength));
+    const raw = scratchBertConfig(opts.base.size, tokenizer.vocabSize, Math.max(512, opts.maxLength), opts.base.dropout);
     const config = parseConfig(raw, 'from-scratch config');
     validateConfig(config, 'from-scratch config');
     return { config, head, weights: randomInitWeights(config, head, opts.seed), tokenizer, tokenizerDir, initializedHead: [] };

@@ -8,7 +8,7 @@ export const SCRATCH_SIZES: Record<ScratchSize, { layers: number; hidden: number
 };
 
 /** A Hugging Face BERT config.json for a from-scratch model over a vocabulary of `vocabSize`. */
-export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPositions = 512): Record<string, unknown> {
+export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPositions = 512, dropout = 0.1): Record<string, unknown> {
   const s = SCRATCH_SIZES[size];
   return {
     model_type: 'bert',
@@ -19,8 +19,8 @@ export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPosit
     num_attention_heads: s.heads,
     intermediate_size: s.intermediate,
     hidden_act: 'gelu',
-    hidden_dropout_prob: 0.1,
-    attention_probs_dropout_prob: 0.1,
+    hidden_dropout_prob: dropout,
+    attention_probs_dropout_prob: dropout,
     max_position_embeddings: maxPositions,
     type_vocab_size: 2,
     initializer_range: 0.02,

@@ -121,6 +121,18 @@ describe('services over the real store and importer', () => {
     expect(r.dataset).toMatchObject({ task: 'ner', rows: 1000 });
   });
 
+  it('lists the catalog and adds a local Hugging Face folder as a base model', async () => {
+    const before = (await client.call('models.list', {})) as { cached: unknown[]; catalog: { repo: string; cached: boolean }[] };
+    expect(before.catalog.map((c) => c.repo)).toContain('google/bert_uncased_L-2_H-128_A-2');
+    expect(before.cached).toEqual([]);
+    const folder = '../shared/fixtures/parity/bert-tiny-seqcls';
+    const m = (await client.call('models.addFolder', { path: path.resolve(folder) })) as { id: string; modelType: string; source: string };
+    expect(m).toMatchObject({ modelType: 'bert', source: 'local' });
+    const after = (await client.call('models.list', {})) as { cached: { id: string }[] };
+    expect(after.cached.map((c) => c.id)).toContain(m.id);
+    await expect(client.call('models.addFolder', { path: path.join(home, 'nothing-here') })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('deletes a project with its datasets', async () => {
     expect(await client.call('projects.delete', { projectId: project.id })).toEqual({ deleted: true });
     await expect(client.call('datasets.get', { datasetId: dataset.id })).rejects.toMatchObject({ code: 'not_found' });

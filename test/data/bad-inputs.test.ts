@@ -43,9 +43,8 @@ const CASES: Case[] = [
  * Problems that do not block by default (they are warnings) but do under --strict: the same
  * exit 2, row numbers and untouched store, and without --strict an import that succeeds.
  */
-const WARNINGS: (Omit<Case, 'file'> & { files: string[] })[] = [
-  { files: ['duplicates.csv'], task: 'classification', code: 'duplicate', line: 9, message: /duplicates\.csv line 9 repeats duplicates\.csv line 2/ },
-  { files: ['duplicates.csv'], task: 'classification', code: 'near-duplicate', line: 10, message: /line 10 is the same text, ignoring case and spacing, as duplicates\.csv line 2/ },
+const WARNINGS: (Omit<Case, 'file'> & { files: string[]; also?: Pick<Case, 'code' | 'line' | 'message'> })[] = [
+  { files: ['duplicates.csv'], task: 'classification', code: 'duplicate', line: 9, message: /duplicates\.csv line 9 repeats duplicates\.csv line 2/, also: { code: 'near-duplicate', line: 10, message: /line 10 is the same text, ignoring case and spacing, as duplicates\.csv line 2/ } },
   { files: ['conflicting-labels.csv'], task: 'classification', code: 'conflicting-labels', line: 9, message: /line 9 has the same text as conflicting-labels\.csv line 2 but a different label/ },
   { files: ['leakage/train.csv', 'leakage/test.csv'], task: 'classification', code: 'leakage', line: 3, message: /test\.csv line 3 \(test\) has the same text as train\.csv line 4 \(train\)/ },
   { files: ['rare-class.csv'], task: 'classification', code: 'rare-class', column: 'label', message: /'rare' has only 2 examples/ },
@@ -89,11 +88,14 @@ describe('bad inputs through the CLI', () => {
     it(`${c.files.join(' + ')} --strict → exit 2, ${c.code}${c.line ? ` at line ${c.line}` : ''}`, async () => {
       const r = await runCli(['--home', home, 'import', ...c.files.map((f) => path.join(BAD, f)), '--task', c.task, ...(c.args ?? []), '--strict', '--json']);
       expect(r.code, r.stderr).toBe(2);
-      const hit = ((r.json?.errors ?? []) as { code: string; line?: number; column?: string; message: string }[]).find((e) => e.code === c.code);
-      expect(hit, JSON.stringify(r.json?.errors)).toBeDefined();
-      if (c.line !== undefined) expect(hit?.line).toBe(c.line);
-      if (c.column !== undefined) expect(hit?.column).toBe(c.column);
-      expect(hit?.message).toMatch(c.message);
+      const errors = (r.json?.errors ?? []) as { code: string; line?: number; column?: string; message: string }[];
+      for (const want of [c, ...(c.also ? [c.also] : [])]) {
+        const hit = errors.find((e) => e.code === want.code);
+        expect(hit, JSON.stringify(errors)).toBeDefined();
+        if (want.line !== undefined) expect(hit?.line).toBe(want.line);
+        expect(hit?.message).toMatch(want.message);
+      }
+      if (c.column !== undefined) expect(errors.find((e) => e.code === c.code)?.column).toBe(c.column);
       expect(tableCounts(home)).toEqual(before);
     });
   }

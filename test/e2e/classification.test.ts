@@ -96,6 +96,15 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await h.shot('08-training-finished');
   });
 
+  it('shows the run where it is after a reload', async () => {
+    const { page } = h;
+    const before = await page.getByTestId('chart-points').textContent();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Training', exact: true }).waitFor();
+    await page.getByTestId('run-status').filter({ hasText: 'Finished' }).waitFor();
+    await page.waitForFunction((text) => document.querySelector('[data-testid="chart-points"]')?.textContent === text, before);
+  });
+
   it('opens the evaluation', async () => {
     const { page } = h;
     await page.getByRole('button', { name: 'See the evaluation' }).click();
@@ -139,5 +148,18 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await goTo(page, 'History');
     await page.getByRole('table', { name: 'Runs side by side' }).waitFor();
     await h.shot('12-history');
+  });
+
+  it('follows the dark theme of the OS', async () => {
+    const { page } = h;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await goTo(page, 'Evaluation');
+    await page.getByTestId('headline').waitFor();
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(21, 24, 28)');
+    await h.shot('13-evaluation-dark');
+    await goTo(page, 'Projects');
+    await page.getByRole('button', { name: 'Open', exact: true }).waitFor();
+    await h.shot('14-projects-dark');
   });
 });

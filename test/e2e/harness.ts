@@ -17,7 +17,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(prefix: string): Promise<Harness> {
+export async function openHarness(prefix: string, viewport = { width: 1280, height: 800 }): Promise<Harness> {
   if (!fs.existsSync(path.resolve('dist/renderer/index.html'))) throw new Error('Build the renderer first: npx vite build (npm run test:e2e does it).');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -27,7 +27,7 @@ export async function openHarness(prefix: string): Promise<Harness> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {

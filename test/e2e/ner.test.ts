@@ -8,7 +8,8 @@ describe('NER: a CoNLL file up to the evaluation', () => {
   let h: Harness;
   stopAfterFirstFailure({ beforeEach, afterEach });
   beforeAll(async () => {
-    h = await openHarness('ner');
+    // The smallest supported window: the layout must still work at 1024×700.
+    h = await openHarness('ner', { width: 1024, height: 700 });
   });
   afterAll(async () => {
     await h?.close();

@@ -53,7 +53,7 @@ describe('Electron security settings', () => {
     expect(preload).toContain('ALLOWED_COMMANDS.has(method)');
     expect(preload).toContain('ALLOWED_EVENTS.has(');
     expect(preload).not.toMatch(/from 'node:|require\(|ipcRenderer\.send\(|shell|remote/);
-    const members = [...preload.matchAll(/^  (\w+)\(/gm)].map((m) => m[1]);
+    const members = [...preload.matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1]);
     expect(members).toEqual([...BRIDGE_MEMBERS]);
   });
 

@@ -1,12 +1,16 @@
 // exportModel on a model trained here (tiny, from scratch, 2 epochs): every format is written,
 // loaded back, checked, and reproduces the in-app model; plus the export CLI on a stored run.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFolder, createEngineModel } from '../../main/engine/api.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 import { exportModel } from '../../main/export/export.ts';
 import { readOnnxMetadata, studioInfoFromMetadata } from '../../main/export/onnx-metadata.ts';
+import { predictTexts, releasePredictTexts } from '../../main/export/predict.ts';
 import { runOnnxBatch } from '../../main/export/predictor.ts';
 import { listArtifacts, loadExamples, openStore } from '../../main/store/index.ts';
 import { collate } from '../../main/tasks/collate.ts';
@@ -27,7 +31,10 @@ beforeAll(async () => {
   validation = loadExamples(store, 1, 'validation');
   store.close();
 }, 180_000);
-afterAll(() => cleanup());
+afterAll(async () => {
+  await releasePredictTexts();
+  cleanup();
+});
 
 /** In-app logits and the logits of an exported .onnx file for the same validation texts. */
 async function inAppAndFile(file: string): Promise<{ app: Float32Array; onnx: Float32Array }> {
@@ -68,6 +75,27 @@ describe('exportModel', () => {
 
     const { app, onnx } = await inAppAndFile(r.file);
     expect(maxAbs(onnx, app)).toBeLessThan(1e-4);
+  });
+
+  it('the model card’s Node snippet runs as written next to the export and predicts what the app predicts', async () => {
+    const out = path.join(home, 'exports/onnx');
+    const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    const js = /```js\n([\s\S]*?)```/.exec(card)?.[1];
+    expect(js).toBeDefined();
+    // The card says `npm install onnxruntime-node tokenizers`; here they resolve to this checkout's copies.
+    const require = createRequire(import.meta.url);
+    const script = js!
+      .replace(/from 'onnxruntime-node'/, `from '${pathToFileURL(require.resolve('onnxruntime-node')).href}'`)
+      .replace(/from 'tokenizers'/, `from '${pathToFileURL(require.resolve('tokenizers')).href}'`);
+    fs.writeFileSync(path.join(out, 'run.mjs'), script + '\nconsole.log(JSON.stringify(ids));\n');
+    const run = spawnSync(process.execPath, ['run.mjs'], { cwd: out, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const [label, ids] = run.stdout.trim().split('\n');
+    const trained = await loadTrainedModel(modelDir);
+    expect(JSON.parse(ids)).toEqual(trained.tokenizer.encode('Your text here').ids);
+    await trained.dispose();
+    const [app] = await predictTexts(modelDir, ['Your text here']);
+    expect(label).toBe(app.prediction);
   });
 
   it('int8 ONNX: ≥3× smaller, predictions mostly agree, metric change reported', async () => {
@@ -124,6 +152,12 @@ describe('bert-studio export', () => {
     expect(artifacts).toHaveLength(1);
     expect(artifacts[0]).toMatchObject({ path: path.join(out, 'model.onnx'), size: fs.statSync(path.join(out, 'model.onnx')).size, sha256: r.json?.sha256 });
     expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toMatch(/\| macro_f1 \| [0-9.]+ \| [0-9.]+ \|/);
+  });
+
+  it('checks a --model export on a --data file (64 of its labelled rows)', async () => {
+    const r = await runCli(['export', '--model', modelDir, '--format', 'hf', '--out', path.join(home, 'cli-hf'), '--data', path.join(ROOT, 'test/fixtures/train/banking4-240.csv'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ run: null, format: 'hf', verification: { labelled: true, examples: 64, maxDifference: 0, loadedWith: 'engine' } });
   });
 
   it('exits 2 with a sentence for a missing --out, an unknown run, or an unknown format', async () => {

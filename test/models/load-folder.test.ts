@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../main/models/config.ts';
-import { loadModelFolder } from '../../main/models/load-folder.ts';
+import { loadModelFolder, normalizeWeightNames } from '../../main/models/load-folder.ts';
 import { randomInitWeights } from '../../main/models/graph/init.ts';
 import { writeSafetensors } from '../../main/models/safetensors.ts';
 
@@ -48,6 +48,14 @@ describe('loadModelFolder', () => {
     const bytes = fs.readFileSync(file);
     fs.writeFileSync(file, bytes.subarray(0, bytes.length / 2));
     expect(() => loadModelFolder(dir)).toThrow(`${file} is truncated`);
+  });
+});
+
+describe('normalizeWeightNames', () => {
+  it('prefixes a bare encoder checkpoint and renames gamma/beta', () => {
+    const t = { dtype: 'float32' as const, shape: [1], data: new Float32Array(1) };
+    const names = [...normalizeWeightNames(parseConfig(BERT, 'c'), new Map([['embeddings.LayerNorm.gamma', t], ['encoder.layer.0.output.LayerNorm.beta', t], ['classifier.weight', t]])).keys()];
+    expect(names).toEqual(['bert.embeddings.LayerNorm.weight', 'bert.encoder.layer.0.output.LayerNorm.bias', 'classifier.weight']);
   });
 });
 

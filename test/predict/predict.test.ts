@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../../main/export/export.ts';
-import { predictTexts } from '../../main/export/predict.ts';
+import { predictTexts, releasePredictTexts } from '../../main/export/predict.ts';
+import { predictFile } from '../../main/export/predict-file.ts';
+import { folderPredictor } from '../../main/export/predictor.ts';
 import { runCli, tempDir } from '../data/helpers.ts';
 import { fixtureModel } from './fixture-models.ts';
 
@@ -15,7 +17,10 @@ beforeAll(() => {
   ({ dir: tmp, cleanup } = tempDir('bert-studio-predict-'));
   cls = fixtureModel('bert-tiny-seqcls', 'classification', { names: ['billing', 'sales', 'technical'] }, path.join(tmp, 'cls'));
 });
-afterAll(() => cleanup());
+afterAll(async () => {
+  await releasePredictTexts();
+  cleanup();
+});
 
 describe('predictTexts', () => {
   it('classification: label, confidence and the top 3 with probabilities', async () => {
@@ -28,6 +33,15 @@ describe('predictTexts', () => {
     expect(r.top[0].probability).toBeGreaterThanOrEqual(r.top[1].probability);
   });
 
+  it('keeps the model loaded between calls, and notices when the folder is replaced by a retrained model', async () => {
+    const dir = fixtureModel('bert-tiny-seqcls', 'classification', { names: ['one', 'two', 'three'] }, path.join(tmp, 'retrained'));
+    const first = await predictTexts(dir, ['hello', 'world']);
+    expect(await predictTexts(dir, ['hello', 'world'])).toEqual(first);
+    fixtureModel('bert-tiny-seqcls', 'classification', { names: ['uno', 'dos', 'tres'] }, dir);
+    const [again] = await predictTexts(dir, ['hello']);
+    expect(['uno', 'dos', 'tres']).toContain(again.prediction);
+  });
+
   it('NER: entity offsets point into the text as typed, extra spaces included', async () => {
     const ner = fixtureModel('bert-tiny-tokencls', 'ner', { names: ['O', 'B-LOC', 'B-PER', 'I-LOC', 'I-PER'] }, path.join(tmp, 'ner'));
     const text = '  the  quick brown fox   jumps over the lazy dog in new york city  ';
@@ -37,7 +51,11 @@ describe('predictTexts', () => {
     for (const e of r.entities) {
       expect(text.slice(e.start, e.end)).toBe(e.text);
       expect(['LOC', 'PER']).toContain(e.type);
+      // A tag won the softmax over 5 tags, so its probability is above 1/5.
+      expect(e.score).toBeGreaterThan(0.2);
+      expect(e.score).toBeLessThanOrEqual(1);
     }
+    expect(r.confidence).toBeGreaterThan(0.2);
   });
 
   it('QA: the answer is the context between its offsets, for each question/context pair', async () => {
@@ -54,6 +72,22 @@ describe('predictTexts', () => {
       else expect(inputs[i].context.slice(r.start, r.end)).toBe(r.answer);
     });
     await expect(predictTexts(qa, ['just a text'])).rejects.toThrow(/needs a question and a context/);
+  });
+});
+
+describe('predictFile', () => {
+  it('streams a .txt file in chunks with progress, one output row per non-empty line, in order', async () => {
+    const input = path.join(tmp, 'many.txt');
+    const texts = Array.from({ length: 50 }, (_, i) => `message number ${i}, about ${['billing', 'a crash', 'prices'][i % 3]}`);
+    fs.writeFileSync(input, texts.slice(0, 25).join('\n') + '\n\n' + texts.slice(25).join('\r\n') + '\n');
+    const p = await folderPredictor(cls);
+    const progress: number[] = [];
+    const r = await predictFile(p, { input, output: path.join(tmp, 'many.jsonl'), chunkSize: 16 }, { onProgress: (x) => progress.push(x.rows) });
+    await p.dispose();
+    expect(r).toMatchObject({ rows: 50, textColumn: 'text', skipped: [] });
+    expect(progress).toEqual([16, 32, 48, 50]);
+    const rows = fs.readFileSync(r.output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; prediction: string });
+    expect(rows.map((x) => x.text)).toEqual(texts);
   });
 });
 

@@ -11,7 +11,7 @@ export function projectSummary(p: StoreProjectSummary): ProjectSummary {
     datasets: p.datasetCount,
     ...(lr
       ? {
-          lastRun: { id: lr.id, status: lr.status, createdAt: lr.createdAt } as RunSummary,
+          lastRun: { id: lr.id, status: lr.status, createdAt: lr.createdAt },
           ...(lr.bestMetricName !== null && lr.bestMetric !== null ? { bestMetric: { name: lr.bestMetricName, value: lr.bestMetric } } : {}),
         }
       : {}),

@@ -5,6 +5,7 @@ import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { ExportArtifact } from '../types.ts';
 import { getRun, listArtifacts } from '../../store/index.ts';
+import { runDirOf } from '../../train/run-service.ts';
 import type { ServiceContext } from './context.ts';
 import type { ExportPort } from './core.ts';
 import { need } from './need.ts';
@@ -53,8 +54,9 @@ export function exportsService(ctx: ServiceContext, port: ExportPort | undefined
     'export.list': ({ runId }) => {
       if (!getRun(ctx.store, runId)) throw notFound('This run');
       return listArtifacts(ctx.store, runId)
-        // Artifacts are recorded only after the export verified them (main/export), hence `verified`.
-        .filter((a) => a.kind !== 'checkpoint')
+        // Artifacts are recorded only after the export verified them (main/export), hence `verified`;
+        // checkpoints and the trained model inside the run's own folder are not exports.
+        .filter((a) => a.kind !== 'checkpoint' && !a.path.startsWith(runDirOf(ctx.home, runId) + path.sep))
         .map((a) => ({ format: a.kind as ExportArtifact['format'], path: a.path, sizeBytes: a.size, verified: true }));
     },
   };

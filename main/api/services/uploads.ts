@@ -28,6 +28,7 @@ function safeName(name: string): string {
  */
 export function uploadsService(ctx: ServiceContext): UploadHandlers & { close(): void } {
   const uploads = new Map<string, Upload>();
+  removeOldUploads(path.join(tempDir(ctx), 'uploads'));
   const get = (uploadId: string, caller: string): Upload => {
     const u = uploads.get(uploadId);
     if (!u || u.caller !== caller) throw new ApiFailure('not_found', 'This upload is no longer in progress. Choose the file again.');
@@ -63,4 +64,19 @@ export function uploadsService(ctx: ServiceContext): UploadHandlers & { close():
       uploads.clear();
     },
   };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Uploaded copies are only needed until their import is done; a day later they are clutter. */
+function removeOldUploads(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(p).mtimeMs > DAY_MS) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      // Another process may be removing it too; nothing to do.
+    }
+  }
 }

@@ -9,14 +9,16 @@ import type { Core } from './core.ts';
 import { importPort } from './adapters/import.ts';
 import { modelsPort } from './adapters/models.ts';
 import { trainerPort } from './adapters/trainer.ts';
+import { evaluationPort, predictPort } from './adapters/results.ts';
+import { exportPort } from './adapters/export.ts';
 
 export async function loadCore(): Promise<Core> {
   return {
     import: importPort,
     models: modelsPort,
     trainer: trainerPort,
-    evaluation: undefined, // waiting for main/train (or main/tasks): evaluateRun
-    predict: undefined, // waiting for main/train (or main/tasks): predictRun
-    export: undefined, // waiting for main/export: exportRun
+    evaluation: evaluationPort,
+    predict: predictPort,
+    export: exportPort,
   };
 }

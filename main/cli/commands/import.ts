@@ -16,8 +16,9 @@ function mappingFrom(args: Parameters<Command['run']>[1], task: Task): ColumnMap
     const v = str(args, option);
     if (v !== undefined) m[field] = v;
   };
-  set('text', 'text-col');
-  set(task === 'intent' ? 'intent' : task === 'ner' ? 'tags' : 'label', 'label-col');
+  // --text-col and --label-col mean the task's main input and target.
+  set(task === 'qa' ? 'context' : task === 'ner' ? 'tokens' : 'text', 'text-col');
+  set(task === 'intent' ? 'intent' : task === 'ner' ? 'tags' : task === 'qa' ? 'answer' : 'label', 'label-col');
   set('labelSep', 'label-sep');
   set('split', 'split-col');
   set('slots', 'slots-col');
@@ -85,8 +86,8 @@ export const importCommand: Command = {
     { name: 'task', type: 'string', value: 'T', help: `What the model will do: ${TASKS.join(', ')}` },
     { name: 'project', type: 'string', value: 'NAME', help: "Project to add the dataset to, created if missing (default: 'Default')" },
     { name: 'name', type: 'string', value: 'NAME', help: 'Dataset name (default: the first file name)' },
-    { name: 'text-col', type: 'string', value: 'C', help: 'Column holding the text (default: guessed)' },
-    { name: 'label-col', type: 'string', value: 'C', help: 'Column holding the label, intent or tags (default: guessed)' },
+    { name: 'text-col', type: 'string', value: 'C', help: 'Column holding the text (NER: the tokens; QA: the context) (default: guessed)' },
+    { name: 'label-col', type: 'string', value: 'C', help: 'Column holding the label (intent: the intent; NER: the tags; QA: the answer) (default: guessed)' },
     { name: 'label-sep', type: 'string', value: 'S', help: "Separator between several labels in one cell: multi-label classification (e.g. ';')" },
     { name: 'slots-col', type: 'string', value: 'C', help: 'Intent: column with one BIO slot tag per word' },
     { name: 'tokens-col', type: 'string', value: 'C', help: 'NER: column with the tokens' },

@@ -49,7 +49,8 @@ export const predictCommand: Command = {
         onProgress: (p) => {
           if (Date.now() - last < 2000) return;
           last = Date.now();
-          ctx.out.info(`${p.rows} rows predicted (${p.totalBytes ? Math.round((100 * p.bytesRead) / p.totalBytes) : 100}% of the file read).`);
+          // Spreadsheets are read whole before the first row, so only text formats report bytes.
+          ctx.out.info(p.bytesRead > 0 && p.totalBytes > 0 ? `${p.rows} rows predicted (${Math.round((100 * p.bytesRead) / p.totalBytes)}% of the file read).` : `${p.rows} rows predicted.`);
         },
       });
     } catch (err) {

@@ -27,6 +27,14 @@ export function metricLabel(name: string): string {
   const known: Record<string, string> = {
     accuracy: 'Accuracy',
     macro_f1: 'Macro F1',
+    macro_precision: 'Macro precision',
+    macro_recall: 'Macro recall',
+    micro_precision: 'Micro precision',
+    micro_recall: 'Micro recall',
+    weighted_precision: 'Weighted precision',
+    weighted_recall: 'Weighted recall',
+    entity_precision: 'Entity precision',
+    entity_recall: 'Entity recall',
     micro_f1: 'Micro F1',
     weighted_f1: 'Weighted F1',
     roc_auc: 'ROC AUC',
@@ -47,4 +55,14 @@ export function when(iso: string | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Why a run stopped, as the trainer records it, in words. */
+export function stopReason(reason: string): string {
+  const known: Record<string, string> = {
+    early: 'early stopping — the validation metric stopped improving, so the best evaluation was kept',
+    max_epochs: 'it completed every epoch',
+    cancelled: 'cancelled',
+  };
+  return known[reason] ?? reason.replaceAll('_', ' ');
 }

@@ -47,3 +47,20 @@ describe('ProjectsState', () => {
     expect(s.projects).toEqual([]);
   });
 });
+
+describe('HistoryState', () => {
+  it('compares runs on the metrics of the weights they kept', async () => {
+    const { HistoryState } = await import('./history.svelte.ts');
+    const metrics = [
+      { step: 10, epoch: 1, name: 'accuracy', value: 0.5, split: 'validation' },
+      { step: 20, epoch: 2, name: 'accuracy', value: 0.4, split: 'validation' },
+      { step: 10, epoch: 1, name: 'final_accuracy', value: 0.5, split: 'validation' },
+      { step: 20, epoch: 2, name: 'loss', value: 1, split: 'train' },
+    ];
+    const t = new FakeTransport({ 'runs.list': () => [{ id: 1 }], 'runs.get': () => ({ id: 1, settings: {} }), 'runs.metrics': () => metrics });
+    const h = new HistoryState(new ApiClient(t));
+    await h.load(1);
+    expect(h.metricNames).toEqual(['accuracy']);
+    expect(h.final(h.columns[0], 'accuracy')).toBe(0.5);
+  });
+});

@@ -32,7 +32,7 @@ export class HistoryState {
   /** Names of validation metrics present in any run, for the comparison table. */
   metricNames = $derived(
     this.#columns
-      .flatMap((c) => c.metrics.filter((m) => m.split === 'validation').map((m) => m.name))
+      .flatMap((c) => c.metrics.filter((m) => m.split === 'validation' && !m.name.startsWith('final_')).map((m) => m.name))
       .filter((n, i, all) => all.indexOf(n) === i)
       .sort(),
   );
@@ -55,8 +55,12 @@ export class HistoryState {
     }
   }
 
-  /** The last validation value of a metric in a run (what the run ended with). */
+  /**
+   * A run's validation value of a metric for the weights it kept: the trainer's `final_*` value
+   * (best weights restored), else the last evaluation.
+   */
   final(col: RunColumn, name: string): number | undefined {
-    return col.metrics.filter((m) => m.split === 'validation' && m.name === name).at(-1)?.value;
+    const v = col.metrics.filter((m) => m.split === 'validation');
+    return v.find((m) => m.name === `final_${name}`)?.value ?? v.filter((m) => m.name === name).at(-1)?.value;
   }
 }

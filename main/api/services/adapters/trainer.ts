@@ -20,7 +20,7 @@ interface Session {
 const sessions = new WeakMap<Store, Session>();
 
 function session(store: Store, home: string): Session {
-  let s = sessions.get(store);
+  const s = sessions.get(store);
   if (s) return s;
   const jobs = new TrainingJobs(store, home);
   const created: Session = { jobs, hooks: new Map(), totalSteps: new Map() };
