@@ -46,8 +46,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       console.log(usage());
       return globals.help ? EXIT_OK : EXIT_USAGE;
     }
-    const command = COMMANDS.find((c) => c.name === globals.command);
-    if (!command) throw new UserError(`Unknown command '${globals.command}'. Run 'bert-studio --help' for the list of commands.`);
+    const entry = COMMANDS.find((c) => c.name === globals.command);
+    if (!entry) throw new UserError(`Unknown command '${globals.command}'. Run 'bert-studio --help' for the list of commands.`);
+    const command = await entry.load();
     if (globals.help) {
       console.log(commandHelp(command));
       return EXIT_OK;

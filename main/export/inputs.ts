@@ -14,10 +14,39 @@ export interface Word {
   end: number;
 }
 
-/** Whitespace-separated words with their offsets in `text` (NER and slot tagging work on words). */
+/**
+ * The words NER and slot tagging work on, with their offsets in `text`: whitespace-separated,
+ * with punctuation at either end split off one character at a time, the way tagged corpora
+ * (CoNLL, ATIS) are tokenized: "(Paris)," → "(", "Paris", ")", ",". Inner punctuation stays
+ * ("U.S", "e-mail", "don't").
+ */
 export function wordsOf(text: string): Word[] {
-  return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const out: Word[] = [];
+  const push = (from: number, to: number) => out.push({ text: text.slice(from, to), start: from, end: to });
+  for (const m of text.matchAll(/\S+/gu)) {
+    let start = m.index;
+    let end = m.index + m[0].length;
+    const lead: number[] = [];
+    const trail: number[] = [];
+    // Code points, not UTF-16 units, so an emoji or astral-plane symbol is never cut in half.
+    const at = (i: number) => String.fromCodePoint(text.codePointAt(i)!);
+    const before = (i: number) => (i >= 2 && /[\uDC00-\uDFFF]/.test(text[i - 1]) ? 2 : 1);
+    while (start < end && PUNCT.test(at(start))) {
+      lead.push(start);
+      start += at(start).length;
+    }
+    while (end > start && PUNCT.test(text.slice(end - before(end), end))) {
+      end -= before(end);
+      trail.unshift(end);
+    }
+    for (const i of lead) push(i, i + at(i).length);
+    if (end > start) push(start, end);
+    for (const i of trail) push(i, i + at(i).length);
+  }
+  return out;
 }
+
+const PUNCT = /^[\p{P}\p{S}]$/u;
 
 function textOf(input: PredictInput, i: number): string {
   if (typeof input !== 'string') throw new Error(`Input ${i + 1} is a question/context pair, but this model takes a text.`);

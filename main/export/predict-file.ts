@@ -122,8 +122,12 @@ export async function predictFile(p: Predictor, opts: PredictFileOptions, ctl: {
   const added = csvColumns(p.info.task, p.info.labels).map((c) => (columns.includes(c) ? `model_${c}` : c));
   const toInput = (r: RawRecord): PredictInput => (qa ? { question: cellText(r.values[question!]), context: cellText(r.values[context!]) } : cellText(r.values[textColumn!]));
 
-  const writer = openWriter(output);
+  // Written under another name and renamed at the end: a cancelled or failed run leaves no
+  // half-written file that looks like a finished one.
+  const partial = `${output}.partial`;
+  const writer = openWriter(partial);
   let rows = 0;
+  let done = false;
   try {
     if (outKind === '.csv') await writer.write([...columns, ...added].map(csvField).join(',') + '\n');
     const flush = async (chunk: RawRecord[]) => {
@@ -146,8 +150,11 @@ export async function predictFile(p: Predictor, opts: PredictFileOptions, ctl: {
       }
     }
     if (chunk.length) await flush(chunk);
+    done = true;
   } finally {
     await writer.close();
+    if (done) fs.renameSync(partial, output);
+    else fs.rmSync(partial, { force: true });
   }
   return { input, output, rows, textColumn: textColumn ?? null, columns: [...columns, ...added], skipped };
 }

@@ -19,8 +19,10 @@ export interface ModelConfig {
   readonly attentionDropout: number;
   /** Dropout before the classification head (HF: classifier_dropout ?? hidden_dropout_prob; DistilBERT: seq_classif_dropout). */
   readonly classifierDropout: number;
-  /** DistilBERT's qa_dropout; hidden dropout for the others. */
+  /** DistilBERT's qa_dropout; 0 for BERT and RoBERTa, whose QA heads have no dropout. */
   readonly qaDropout: number;
+  /** Dropout before a per-token classifier: DistilBERT uses `dropout`, the others classifier_dropout ?? hidden_dropout_prob. */
+  readonly tokenClassifierDropout: number;
   readonly padTokenId: number;
   readonly initializerRange: number;
   readonly problemType?: 'single_label_classification' | 'multi_label_classification' | 'regression';
@@ -88,6 +90,7 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
       attentionDropout: numberKey(raw, file, ['attention_dropout'], 0.1),
       classifierDropout: numberKey(raw, file, ['seq_classif_dropout'], 0.2),
       qaDropout: numberKey(raw, file, ['qa_dropout'], 0.1),
+      tokenClassifierDropout: dropout,
       padTokenId: numberKey(raw, file, ['pad_token_id'], 0),
       ...common,
     };
@@ -108,7 +111,8 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
     hiddenDropout,
     attentionDropout: numberKey(raw, file, ['attention_probs_dropout_prob'], 0.1),
     classifierDropout: numberKey(raw, file, ['classifier_dropout'], hiddenDropout),
-    qaDropout: hiddenDropout,
+    qaDropout: 0, // BertForQuestionAnswering / RobertaForQuestionAnswering apply no dropout before qa_outputs
+    tokenClassifierDropout: numberKey(raw, file, ['classifier_dropout'], hiddenDropout),
     padTokenId: numberKey(raw, file, ['pad_token_id'], modelType === 'roberta' ? 1 : 0),
     ...common,
   };

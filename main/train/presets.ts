@@ -38,10 +38,17 @@ export interface Hyperparameters {
   stride: number;
 }
 
+// From scratch on banking77 (tiny, lr 1e-3, batch 32), validation accuracy still climbed
+// after epoch 15 and peaked near epoch 20; patience 3 stopped runs on noise around epoch 11.
 const EPOCHS: Record<PresetName, { pretrained: number; scratch: number }> = {
-  quick: { pretrained: 2, scratch: 8 },
-  balanced: { pretrained: 4, scratch: 15 },
+  quick: { pretrained: 2, scratch: 10 },
+  balanced: { pretrained: 4, scratch: 20 },
   thorough: { pretrained: 8, scratch: 30 },
+};
+const PATIENCE: Record<PresetName, { pretrained: number; scratch: number }> = {
+  quick: { pretrained: 2, scratch: 3 },
+  balanced: { pretrained: 3, scratch: 5 },
+  thorough: { pretrained: 4, scratch: 6 },
 };
 
 function roundUpTo(n: number, step: number): number {
@@ -64,7 +71,7 @@ export function presetHyperparameters(input: PresetInput): Hyperparameters {
     maxLength,
     warmupRatio: scratch ? 0.06 : 0.1,
     weightDecay: 0.01,
-    patience: input.preset === 'quick' ? 2 : 3,
+    patience: PATIENCE[input.preset][scratch ? 'scratch' : 'pretrained'],
     minDelta: 0,
     maxGradNorm: 1.0,
     seed: 42,

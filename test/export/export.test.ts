@@ -60,7 +60,7 @@ describe('exportModel', () => {
     const stages: string[] = [];
     const r = await exportModel({ modelDir, format: 'onnx', out, validation }, { onProgress: (p) => stages.push(p.stage) });
     expect(r.files).toEqual(expect.arrayContaining(['model.onnx', 'vocab.txt', 'tokenizer_config.json', 'labels.json', 'README.md']));
-    expect(stages).toEqual(['loading', 'exporting', 'verifying', 'writing', 'done']);
+    expect(stages).toEqual(['loading', 'exporting', 'writing', 'verifying', 'done']);
     expect(r.verification).toMatchObject({ loadedWith: 'onnxruntime', examples: 24, labelled: true, passed: true, tolerance: 1e-4, agreement: 1 });
     expect(r.verification.maxDifference).toBeLessThan(1e-4);
     expect(r.verification.metrics?.change).toBe(0);

@@ -60,3 +60,14 @@ describe('home folder', () => {
     expect(defaultHome({ XDG_CONFIG_HOME: '/cfg' }, 'linux')).toBe('/cfg/BERT Studio');
   });
 });
+
+describe('command registry', () => {
+  it('lists each command with the summary its module declares, and names match', async () => {
+    const { COMMANDS } = await import('../../main/cli/commands/index.ts');
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect(command.name).toBe(entry.name);
+      expect(command.summary).toBe(entry.summary);
+    }
+  });
+});

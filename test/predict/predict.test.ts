@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel } from '../../main/export/export.ts';
 import { predictTexts, releasePredictTexts } from '../../main/export/predict.ts';
+import { wordsOf } from '../../main/export/inputs.ts';
 import { predictFile } from '../../main/export/predict-file.ts';
 import { folderPredictor } from '../../main/export/predictor.ts';
 import { runCli, tempDir } from '../data/helpers.ts';
@@ -20,6 +21,16 @@ beforeAll(() => {
 afterAll(async () => {
   await releasePredictTexts();
   cleanup();
+});
+
+describe('wordsOf', () => {
+  it('splits on whitespace and peels punctuation off word ends, as tagged corpora do, keeping offsets', () => {
+    const text = 'Visit (Paris), the U.S. and e-mail  don\'t!';
+    const words = wordsOf(text);
+    expect(words.map((w) => w.text)).toEqual(['Visit', '(', 'Paris', ')', ',', 'the', 'U.S', '.', 'and', 'e-mail', "don't", '!']);
+    for (const w of words) expect(text.slice(w.start, w.end)).toBe(w.text);
+    expect(wordsOf('  👋🏽 ok ').map((w) => w.text)).toEqual(['👋', '🏽', 'ok']);
+  });
 });
 
 describe('predictTexts', () => {
@@ -44,7 +55,7 @@ describe('predictTexts', () => {
 
   it('NER: entity offsets point into the text as typed, extra spaces included', async () => {
     const ner = fixtureModel('bert-tiny-tokencls', 'ner', { names: ['O', 'B-LOC', 'B-PER', 'I-LOC', 'I-PER'] }, path.join(tmp, 'ner'));
-    const text = '  the  quick brown fox   jumps over the lazy dog in new york city  ';
+    const text = '  the  quick brown fox,   jumps over (the lazy dog) in new york city.  ';
     const [r] = await predictTexts(ner, [text]);
     if (r.task !== 'ner') throw new Error(r.task);
     expect(r.entities.length).toBeGreaterThan(0);
@@ -88,6 +99,18 @@ describe('predictFile', () => {
     expect(progress).toEqual([16, 32, 48, 50]);
     const rows = fs.readFileSync(r.output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; prediction: string });
     expect(rows.map((x) => x.text)).toEqual(texts);
+  });
+
+  it('a cancelled run leaves no output file behind', async () => {
+    const input = path.join(tmp, 'cancel.txt');
+    fs.writeFileSync(input, Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'));
+    const output = path.join(tmp, 'cancel.csv');
+    const p = await folderPredictor(cls);
+    const ac = new AbortController();
+    const run = predictFile(p, { input, output, chunkSize: 8 }, { signal: ac.signal, onProgress: (x) => x.rows >= 16 && ac.abort(new Error('stopped by the user')) });
+    await expect(run).rejects.toThrow('stopped by the user');
+    await p.dispose();
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('cancel.csv'))).toEqual([]);
   });
 });
 

@@ -124,4 +124,6 @@ export interface Core {
   evaluation?: EvaluationPort;
   predict?: PredictPort;
   export?: ExportPort;
+  /** Frees what the ports keep loaded (models held for evaluation and "Try it"). */
+  close?(): Promise<void>;
 }

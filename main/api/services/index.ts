@@ -72,6 +72,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     events,
     async close() {
       await runs.close();
+      await core.close?.();
       uploads.close();
       store.close();
     },

@@ -9,7 +9,7 @@ import type { Core } from './core.ts';
 import { importPort } from './adapters/import.ts';
 import { modelsPort } from './adapters/models.ts';
 import { trainerPort } from './adapters/trainer.ts';
-import { evaluationPort, predictPort } from './adapters/results.ts';
+import { evaluationPort, predictPort, releaseModels } from './adapters/results.ts';
 import { exportPort } from './adapters/export.ts';
 
 export async function loadCore(): Promise<Core> {
@@ -20,5 +20,6 @@ export async function loadCore(): Promise<Core> {
     evaluation: evaluationPort,
     predict: predictPort,
     export: exportPort,
+    close: releaseModels,
   };
 }

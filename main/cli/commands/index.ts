@@ -1,19 +1,28 @@
 import type { Command } from '../command.ts';
-import { benchCommand } from './bench.ts';
-import { parityCommand } from './parity.ts';
-import { modelsCommand } from './models.ts';
-import { serveCommand } from './serve.ts';
-import { importCommand } from './import.ts';
-import { datasetsCommand } from './datasets.ts';
-import { projectsCommand } from './projects.ts';
-import { trainCommand } from './train.ts';
-import { evaluateCommand } from './evaluate.ts';
-import { exportCommand } from './export.ts';
-import { predictCommand } from './predict.ts';
-import { runsCommand } from './runs.ts';
+
+/** A subcommand as `--help` lists it; its module (and what that imports) loads only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
 
 /**
- * Every subcommand of `bert-studio`, in the order `--help` lists them. A new command is one
- * file in this folder and one line here.
+ * Every subcommand of `bert-studio`, in the order `--help` lists them (the order of the work).
+ * A new command is one file in this folder and one entry here. Loading lazily keeps
+ * `bert-studio --version` and every other command from paying for ONNX Runtime and SQLite.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, modelsCommand, parityCommand, benchCommand, importCommand, datasetsCommand, projectsCommand, trainCommand, runsCommand, evaluateCommand, predictCommand, exportCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'import', summary: 'Check a data file (CSV/TSV, XLSX, JSONL/JSON, CoNLL, SQuAD, class folders) and store it as a dataset', load: async () => (await import('./import.ts')).importCommand },
+  { name: 'datasets', summary: 'List imported datasets', load: async () => (await import('./datasets.ts')).datasetsCommand },
+  { name: 'projects', summary: 'List projects with their datasets, runs and latest result', load: async () => (await import('./projects.ts')).projectsCommand },
+  { name: 'train', summary: 'Fine-tune a model on a dataset (or train a small one from scratch), with early stopping', load: async () => (await import('./train.ts')).trainCommand },
+  { name: 'runs', summary: 'List training runs with their status and best validation metric', load: async () => (await import('./runs.ts')).runsCommand },
+  { name: 'evaluate', summary: "Measure a trained model on a labelled data file with the task's metrics", load: async () => (await import('./evaluate.ts')).evaluateCommand },
+  { name: 'predict', summary: 'Predict labels, entities or answers for every row of a file', load: async () => (await import('./predict.ts')).predictCommand },
+  { name: 'export', summary: 'Export a trained model to ONNX, int8 ONNX or a Hugging Face folder, checked against the in-app model', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'models', summary: 'List cached and catalog models, or add one (a local folder or a Hugging Face Hub id)', load: async () => (await import('./models.ts')).modelsCommand },
+  { name: 'serve', summary: 'Serve the app in your browser on 127.0.0.1 (browser mode)', load: async () => (await import('./serve.ts')).serveCommand },
+  { name: 'parity', summary: 'Check the engine against a PyTorch parity fixture (logits, loss, gradients, AdamW steps)', load: async () => (await import('./parity.ts')).parityCommand },
+  { name: 'bench', summary: 'Time BERT training steps and inference on this machine (random-init, AdamW, dropout on)', load: async () => (await import('./bench.ts')).benchCommand },
+];

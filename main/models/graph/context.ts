@@ -26,19 +26,21 @@ export function layerNorm(ctx: BuildContext, x: Value, prefix: string, eps = ctx
   return o.layerNorm(x, ctx.param(`${prefix}.weight`, [h]), ctx.param(`${prefix}.bias`, [h]), eps)[0];
 }
 
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const LOG_INV_SQRT_PI = -0.5 * Math.log(Math.PI);
 
 /**
- * Exact GELU: x · ½(1 + erf(x/√2)), as HF's "gelu"; x: [N, I].
- * Fused backward: dx = dy · (Φ(x) + x·φ(x)), Φ = ½t with t = 1 + erf(x/√2) from the forward,
- * φ(x) = exp(-x²/2)/√(2π) — 8 elementwise passes instead of the 11 the primitives' rules emit.
+ * Exact GELU: x · ½(1 + erf(x/√2)), as HF's "gelu"; x: [N, I]. Computed as x · h with
+ * h = ½(1 + erf(v)), v = x/√2 — bit-identical to HF's (x·½)·(1 + erf) since ·½ is exact.
+ * Fused backward: dx = dy · (h + x·φ(x)) with x·φ(x) = v·exp(-v²)/√π = v·exp(ln(1/√π) - v²):
+ * 6 elementwise passes where the primitives' rules would emit 11.
  */
 export function gelu(x: Value): Value {
-  const t = o.add(1, o.erf(o.div(x, Math.SQRT2)));
-  const y = o.mul(o.mul(x, 0.5), t);
+  const v = o.div(x, Math.SQRT2);
+  const h = o.mul(o.add(1, o.erf(v)), 0.5);
+  const y = o.mul(x, h);
   return x.graph.composite(y, [x], (dy) => {
-    const xPdf = o.mul(o.mul(x, INV_SQRT_2PI), o.exp(o.mul(o.mul(x, x), -0.5)));
-    return [o.mul(dy, o.add(o.mul(t, 0.5), xPdf))];
+    const xPdf = o.mul(v, o.exp(o.sub(LOG_INV_SQRT_PI, o.mul(v, v))));
+    return [o.mul(dy, o.add(h, xPdf))];
   });
 }
 

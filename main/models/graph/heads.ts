@@ -56,7 +56,7 @@ export function buildHead(ctx: BuildContext, prefix: string, head: HeadSpec, hid
       return { outputs: { logits }, loss: head.multiLabel ? binaryCrossEntropy(logits, t.labels) : crossEntropy(logits, t.labels) };
     }
     case 'token-classification': {
-      const flat = dense(ctx, ctx.dropout(hidden, c.classifierDropout), 'classifier', h, head.numLabels); // [N,C]
+      const flat = dense(ctx, ctx.dropout(hidden, c.tokenClassifierDropout), 'classifier', h, head.numLabels); // [N,C]
       const outputs = { logits: perToken(ctx, flat, head.numLabels) };
       return t.labels ? { outputs, loss: crossEntropy(flat, flatTargets(t.labels)) } : { outputs };
     }
@@ -75,7 +75,7 @@ export function buildHead(ctx: BuildContext, prefix: string, head: HeadSpec, hid
     }
     case 'joint-intent-slots': {
       const logits = dense(ctx, pooled(ctx, prefix, hidden, false), 'intent_classifier', h, head.numIntents);
-      const slotFlat = dense(ctx, ctx.dropout(hidden, c.classifierDropout), 'slot_classifier', h, head.numSlots);
+      const slotFlat = dense(ctx, ctx.dropout(hidden, c.tokenClassifierDropout), 'slot_classifier', h, head.numSlots);
       const outputs = { logits, slot_logits: perToken(ctx, slotFlat, head.numSlots) };
       if (!t.labels || !t.slotLabels) return { outputs };
       return { outputs, loss: o.add(crossEntropy(logits, t.labels), crossEntropy(slotFlat, flatTargets(t.slotLabels))) };

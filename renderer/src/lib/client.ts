@@ -20,6 +20,8 @@ export class ApiCallError extends Error {
 export interface Transport {
   request(id: number, method: string, params: unknown, timeoutMs: number): Promise<ResponseMessage>;
   onEvent(listener: (event: string, data: unknown) => void): () => void;
+  /** Called after a lost connection came back: events may have been missed meanwhile. */
+  onReconnect?(listener: () => void): () => void;
 }
 
 type Listener = (data: unknown) => void;
@@ -41,6 +43,11 @@ export class ApiClient {
     const res = await this.#transport.request(this.#nextId++, method, params, timeout);
     if ('error' in res) throw new ApiCallError(res.error);
     return res.result as ResultOf<C>;
+  }
+
+  /** After a reconnection, state that follows events should be read again. */
+  onReconnect(listener: () => void): () => void {
+    return this.#transport.onReconnect?.(listener) ?? (() => undefined);
   }
 
   on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): () => void {
@@ -81,6 +88,8 @@ export function bridgeTransport(bridge: Bridge): Transport {
 export function webSocketTransport(url: string): Transport {
   const pending = new Map<number, { resolve(r: ResponseMessage): void; timer: ReturnType<typeof setTimeout> }>();
   const listeners = new Set<(event: string, data: unknown) => void>();
+  const reconnectListeners = new Set<() => void>();
+  let opened = 0;
   let socket: WebSocket | undefined;
   let ready: Promise<WebSocket> | undefined;
   let backoff = 250;
@@ -92,6 +101,7 @@ export function webSocketTransport(url: string): Transport {
         backoff = 250;
         socket = ws;
         resolve(ws);
+        if (opened++ > 0) for (const l of reconnectListeners) l();
       };
       ws.onmessage = (m) => {
         const msg = JSON.parse(String(m.data)) as ResponseMessage | { event: string; data: unknown };
@@ -133,6 +143,10 @@ export function webSocketTransport(url: string): Transport {
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
   };
 }

@@ -31,6 +31,10 @@ export class TrainingState {
     client.on('run.progress', (p) => this.#onProgress(p));
     client.on('run.evaluation', (e) => this.#onEvaluation(e));
     client.on('run.status', (r) => this.#onStatus(r));
+    // Events sent while the connection was down are lost: read the run from the store again.
+    client.onReconnect(() => {
+      if (this.#run) void this.open(this.#run.id);
+    });
   }
 
   get run(): RunDetail | null {

@@ -17,14 +17,16 @@ export function trainedModelDir(store: Store, home: string, runId: number): stri
  * run many times in a row, and loading a base-size model takes seconds.
  */
 export class PredictorCache {
-  #runId: number | undefined;
+  /** Store file + run id: two stores (two homes) in one process may both have a run 1. */
+  #key: string | undefined;
   #predictor: Promise<Predictor> | undefined;
 
   async get(store: Store, home: string, runId: number): Promise<Predictor> {
-    if (this.#runId !== runId || !this.#predictor) {
+    const key = `${store.file}:${runId}`;
+    if (this.#key !== key || !this.#predictor) {
       if (!getRun(store, runId)) throw new ApiFailure('not_found', 'This run does not exist any more.');
       const old = this.#predictor;
-      this.#runId = runId;
+      this.#key = key;
       this.#predictor = folderPredictor(trainedModelDir(store, home, runId));
       this.#predictor.catch(() => (this.#predictor = undefined));
       void old?.then((p) => p.dispose()).catch(() => undefined);
@@ -35,7 +37,7 @@ export class PredictorCache {
   async dispose(): Promise<void> {
     const p = this.#predictor;
     this.#predictor = undefined;
-    this.#runId = undefined;
+    this.#key = undefined;
     await p?.then((x) => x.dispose()).catch(() => undefined);
   }
 }

@@ -26,7 +26,9 @@ async function evaluate(store: Store, home: string, runId: number, split: SplitN
   const predictions = p.task.decode(examples, features, outputs, p.decode);
   const report = p.task.metrics(predictions, examples);
   const s = summarize({ task: p.info.task, examples, predictions, metrics: report.metrics, details: report.details }, split);
-  evaluated.set(`${runId}:${split}`, s.examples);
+  evaluated.set(`${store.file}:${runId}:${split}`, s.examples);
+  // Keep the few most recent evaluations only: a large test split is many examples.
+  while (evaluated.size > 4) evaluated.delete(evaluated.keys().next().value as string);
   const { examples: _all, ...summary } = s;
   return { runId, split, task: p.info.task, metrics: report.metrics, ...summary };
 }
@@ -34,7 +36,7 @@ async function evaluate(store: Store, home: string, runId: number, split: SplitN
 export const evaluationPort: EvaluationPort = {
   evaluate,
   async cell(store, home, runId, split, gold, predicted, limit) {
-    const key = `${runId}:${split}`;
+    const key = `${store.file}:${runId}:${split}`;
     if (!evaluated.has(key)) await evaluate(store, home, runId, split);
     return (evaluated.get(key) ?? []).filter((x) => x.gold === gold && x.predicted === predicted).slice(0, limit);
   },
@@ -54,6 +56,12 @@ function toPrediction(task: TaskName, raw: unknown, text: string, words: ReturnT
     case 'qa':
       return { task, answer: r.answer ? { text: r.answer, start: r.start, end: r.end, score: r.score ?? 0 } : null };
   }
+}
+
+/** Unloads the model kept for evaluation and prediction. */
+export function releaseModels(): Promise<void> {
+  evaluated.clear();
+  return predictors.dispose();
 }
 
 export const predictPort: PredictPort = {
