@@ -20,6 +20,13 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
   float64: { onnx: 11, bytes: 8, array: Float64Array },
 };
 
+/** The DType of an ONNX TensorProto.DataType number. */
+export function dtypeOfOnnx(code: number): DType {
+  const d = (Object.keys(DTYPES) as DType[]).find((k) => DTYPES[k].onnx === code);
+  if (!d) throw new Error(`ONNX data type ${code} is not one the engine uses`);
+  return d;
+}
+
 export function isFloat(d: DType): boolean {
   return d === 'float32' || d === 'float64';
 }

@@ -1,7 +1,7 @@
 // A slow reference interpreter of the IR in plain TypeScript: the living definition of each
 // op, and a second opinion on ONNX Runtime in tests. With precision 'f64' float tensors are
 // held in float64 so finite-difference checks of gradient rules are not drowned in rounding.
-import { allocate, numel, type DType, type TypedArray } from './dtypes.ts';
+import { allocate, dtypeOfOnnx, numel, type DType, type TypedArray } from './dtypes.ts';
 import type { Attr, Graph, Node } from './ir.ts';
 import { broadcastShapes } from './ops.ts';
 import { broadcastIndex, erf, strides } from './interpreter-math.ts';
@@ -156,7 +156,7 @@ export class Interpreter {
       case 'Not':
         return [this.make('bool', x.shape, (i) => bool(!x.data[i]))];
       case 'Cast': {
-        const to = ({ 1: 'float32', 2: 'uint8', 6: 'int32', 7: 'int64', 9: 'bool', 11: 'float64' } as Record<number, DType>)[ai('to', 1)];
+        const to = dtypeOfOnnx(ai('to', 1));
         return [this.make(to, x.shape, (i) => (to === 'int64' || to === 'int32' ? Math.trunc(num(x, i)) : num(x, i)))];
       }
       case 'Clip':

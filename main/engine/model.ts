@@ -45,6 +45,17 @@ export class OrtEngineModel implements EngineModel {
     }
   }
 
+  /** Out-of-range ids would fail deep inside ONNX Runtime; say what is wrong instead. */
+  private checkBatch(batch: Batch): void {
+    const c = this.config;
+    // RoBERTa numbers positions from padding_idx + 1.
+    const maxSeq = c.modelType === 'roberta' ? c.maxPositions - c.padTokenId - 1 : c.maxPositions;
+    if (batch.seq > maxSeq) throw new Error(`Sequences of ${batch.seq} tokens are longer than this model's ${maxSeq} positions; truncate them to at most ${maxSeq}.`);
+    for (const id of batch.inputIds) if (id < 0n || id >= BigInt(c.vocabSize)) throw new Error(`Token id ${id} is outside the model's vocabulary of ${c.vocabSize}; the tokenizer does not match the model.`);
+    if (batch.tokenTypeIds && c.typeVocabSize)
+      for (const t of batch.tokenTypeIds) if (t < 0n || t >= BigInt(c.typeVocabSize)) throw new Error(`Token type ${t} is outside the model's ${c.typeVocabSize} token types.`);
+  }
+
   private get tokenTypes(): boolean {
     return FAMILIES[this.config.modelType].tokenTypes;
   }
@@ -78,6 +89,7 @@ export class OrtEngineModel implements EngineModel {
   /** A training step; with `diagnostics` it also returns the raw gradients. */
   async stepDetailed(batch: Batch, opts: StepOptions, diagnostics: boolean): Promise<DetailedStep> {
     if (!Number.isInteger(opts.step) || opts.step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${opts.step}.`);
+    this.checkBatch(batch);
     const key = `train:${opts.dropout}:${diagnostics}`;
     const { session, graph } = await this.session(key, () => {
       const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics });
@@ -112,6 +124,7 @@ export class OrtEngineModel implements EngineModel {
   }
 
   async forward(batch: Batch): Promise<ForwardResult> {
+    this.checkBatch(batch);
     const withLoss = hasTargets(batch, this.head);
     const { session } = await this.session(`eval:${withLoss}`, () => {
       const fwd = buildForward(this.config, this.head, { withLoss, training: false, name: 'eval' });

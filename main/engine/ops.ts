@@ -1,6 +1,6 @@
 // Builder helpers that read like the math: `add(matmul(x, w), b)`. Each emits one standard
 // ONNX (opset 17) node and infers the output's dtype and symbolic shape.
-import type { DType } from './dtypes.ts';
+import { DTYPES, type DType } from './dtypes.ts';
 import { attr, type Dim, type Value } from './ir.ts';
 
 type Operand = Value | number;
@@ -73,8 +73,7 @@ export const not = (x: Value): Value => unary('Not', x);
 
 export function cast(x: Value, to: DType): Value {
   if (x.dtype === to) return x;
-  const onnxTo = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float64: 11 }[to];
-  return x.graph.node('Cast', [x], [{ dtype: to, shape: x.shape }], { to: attr.int(onnxTo) })[0];
+  return x.graph.node('Cast', [x], [{ dtype: to, shape: x.shape }], { to: attr.int(DTYPES[to].onnx) })[0];
 }
 
 export function where(cond: Value, a: Operand, b: Operand): Value {

@@ -1,7 +1,7 @@
 // The only module that imports onnxruntime-node. Everything else sees HostTensor and Session.
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { DType, TypedArray } from './dtypes.ts';
+import { DTYPES, type DType, type TypedArray } from './dtypes.ts';
 
 export interface HostTensor {
   readonly dtype: DType;
@@ -47,17 +47,15 @@ export interface Session {
   release(): Promise<void>;
 }
 
-const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', float64: 'float64', int64: 'int64', int32: 'int32', bool: 'bool', uint8: 'uint8' };
-
+// ORT names its tensor types as our DType names do (float32, int64, bool, …).
 function fromOrt(t: ort.Tensor): HostTensor {
-  const dtype = (Object.keys(ORT_TYPE) as DType[]).find((k) => ORT_TYPE[k] === t.type);
-  if (!dtype) throw new Error(`unsupported output type ${t.type}`);
-  return { dtype, shape: [...t.dims], data: t.data as TypedArray };
+  if (!(t.type in DTYPES)) throw new Error(`unsupported output type ${t.type}`);
+  return { dtype: t.type as DType, shape: [...t.dims], data: t.data as TypedArray };
 }
 
 function toOrt(t: HostTensor): ort.Tensor {
   // Zero-copy: ORT wraps the typed array's buffer.
-  return new ort.Tensor(ORT_TYPE[t.dtype], t.data as never, [...t.shape]);
+  return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, [...t.shape]);
 }
 
 /**

@@ -131,6 +131,9 @@ function tuneThreshold(preds: readonly IntentPrediction[], gold: readonly Intent
 export const intentTask: TaskModule<IntentExample, IntentPrediction, IntentDetails> = {
   name: 'intent',
   monitor: 'intent_accuracy',
+  // With slots, intent accuracy saturates long before the slots are learned: watch the
+  // sentence-level exact match (intent and every slot right) instead.
+  monitorFor: (labels) => (labels.slots?.length ? 'sentence_accuracy' : 'intent_accuracy'),
   labelSet,
   features,
   headSpec: (labels) =>

@@ -140,6 +140,8 @@ export interface TaskModule<E, P, D = unknown> {
   readonly name: TaskName;
   /** The metric early stopping and model selection watch (higher is better). */
   readonly monitor: string;
+  /** The monitored metric for a given label set, when it depends on it (intent with slots). */
+  monitorFor?(labels: LabelSet): string;
   /** Label vocabulary from (training) examples, deterministic order. */
   labelSet(examples: readonly E[]): LabelSet;
   features(examples: readonly E[], tokenizer: Tokenizer, options: FeatureOptions): Feature[];

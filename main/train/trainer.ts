@@ -89,7 +89,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     const warmup = warmupFromRatio(totalSteps, hp.warmupRatio);
     const ckDir = path.join(job.runDir, 'checkpoint');
     const bestFile = path.join(job.runDir, 'best.safetensors');
-    const monitor = task.monitor;
+    const monitor = task.monitorFor?.(labels) ?? task.monitor;
     const esCfg = { patience: hp.patience, minDelta: hp.minDelta, mode: 'max' as const };
     const padId = tokenizer.special.pad.id;
 

@@ -18,5 +18,5 @@ describe('headless demo', () => {
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });

@@ -7,7 +7,8 @@ import { startServer, type StudioServer } from '../../main/server/http.ts';
 import { TestClient } from './ws-client.ts';
 
 // The tasks the browser e2e does not drive (QA, intent), through the API with the real trainer:
-// a tiny model for one epoch, then evaluation, a prediction and pause/cancel semantics.
+// a tiny model for one epoch, then evaluation, a prediction and pause/cancel semantics. They train
+// real models, so they get minutes, not the default minute, on a loaded machine.
 let home: string;
 let server: StudioServer;
 let client: TestClient;
@@ -29,7 +30,7 @@ async function trainOneEpoch(sampleId: string, maxLength: number): Promise<{ dat
   const estimate = (await client.call('runs.estimate', { datasetId: dataset.id, base })) as Estimate;
   const settings = { ...estimate.presets[0].settings, epochs: 1, maxLength };
   const started = (await client.call('runs.start', { datasetId: dataset.id, base, settings })) as RunSummary;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 800; i++) {
     const run = (await client.call('runs.get', { runId: started.id })) as RunDetail;
     if (['completed', 'failed', 'cancelled'].includes(run.status)) return { dataset, run };
     await new Promise((r) => setTimeout(r, 250));
@@ -55,7 +56,7 @@ describe('question answering through the API', () => {
     expect(p.task).toBe('qa');
     if (p.answer) expect(context.slice(p.answer.start, p.answer.end)).toBe(p.answer.text);
     await expect(client.call('predict.run', { runId: run.id, text: 'no question' })).rejects.toMatchObject({ code: 'invalid_request' });
-  });
+  }, 240_000);
 });
 
 describe('intent detection through the API', () => {
@@ -81,7 +82,7 @@ describe('intent detection through the API', () => {
     expect(fs.existsSync(last.artifacts![0].path)).toBe(true);
     const listed = (await client.call('export.list', { runId: run.id })) as { format: string }[];
     expect(listed.map((a) => a.format)).toEqual(['onnx-int8']);
-  });
+  }, 240_000);
 });
 
 describe('training control through the API', () => {
@@ -112,5 +113,5 @@ describe('training control through the API', () => {
     expect(cancelled.status).toBe('cancelled');
     await expect(client.call('runs.cancel', { runId: a.id })).rejects.toMatchObject({ code: 'conflict' });
     expect(client.events.some((e) => e.event === 'run.status' && (e.data as RunSummary).id === a.id && (e.data as RunSummary).status === 'paused')).toBe(true);
-  });
+  }, 120_000);
 });

@@ -157,6 +157,18 @@ describe('EngineModel', () => {
     }
   });
 
+  it('rejects batches the model cannot take, with sentences saying what to fix', async () => {
+    const cfg = config('roberta');
+    const head: HeadSpec = { kind: 'sequence-classification', numLabels: 3 };
+    const model = await createEngineModel({ config: cfg, head, weights: randomInitWeights(cfg, head, 1), adamw: ADAMW });
+    await expect(model.forward(batchFor(head, 1, 1, 19))).rejects.toThrow("Sequences of 19 tokens are longer than this model's 18 positions; truncate them to at most 18.");
+    expect((await model.forward(batchFor(head, 1, 1, 18))).logits).toHaveLength(3);
+    const bad = batchFor(head, 1);
+    bad.inputIds[0] = 40n;
+    await expect(model.step(bad, { lr: 1e-3, step: 1, seed: 0, dropout: false })).rejects.toThrow('Token id 40 is outside the model\'s vocabulary of 40');
+    await model.dispose();
+  });
+
   it('rejects weights of the wrong shape with a sentence naming the parameter', async () => {
     const cfg = config('bert');
     const head: HeadSpec = { kind: 'question-answering' };

@@ -31,3 +31,12 @@ describe('renderer components', () => {
     expect(out.match(/<button[^>]*disabled/g)).toHaveLength(1);
   });
 });
+
+describe('Highlight around spans', () => {
+  it('shows only the text near the spans of a long context, with ellipses', () => {
+    const text = `${'a'.repeat(500)} ANSWER ${'b'.repeat(500)}`;
+    const out = html(Highlight, { text, spans: [{ start: 501, end: 507, label: 'gold' }], around: 10 });
+    const plain = out.replace(/<[^>]+>/g, '').replace(/\s+/g, '');
+    expect(plain).toBe(`…${'a'.repeat(9)}ANSWERgold${'b'.repeat(9)}…`);
+  });
+});

@@ -5,6 +5,8 @@ import { UserError } from '../errors.ts';
 import { choice, num, str } from '../parse.ts';
 import { importDataset } from '../../data/index.ts';
 import { ModelFormatError } from '../../models/config.ts';
+import { registerLocalFolder } from '../../models/hub/local-folder.ts';
+import { resolveModelRef } from '../../models/hub/resolve.ts';
 import type { Store } from '../../store/db.ts';
 import { countExamples, ensureProject, getDataset, getRun } from '../../store/index.ts';
 import { TASK_NAMES } from '../../tasks/registry.ts';
@@ -75,6 +77,31 @@ async function datasetFromFiles(ctx: CommandContext, store: Store, args: ParsedA
   return dataset.id;
 }
 
+/**
+ * The folder of a base model given as a path, a catalog name or a Hub id (cached). A folder
+ * holding only pytorch_model.bin (or sharded weights) is converted to safetensors once, into
+ * the models cache, with the restricted unpickler — the user's folder is never changed.
+ */
+async function baseFolder(ctx: CommandContext, ref: string): Promise<string> {
+  let dir: string;
+  try {
+    const resolved = await resolveModelRef(ctx.home, ref);
+    dir = resolved.registered?.path ?? resolved.path;
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+  if (!fs.existsSync(path.join(dir, 'config.json'))) throw new UserError(`${dir} is not a model folder (it has no config.json).`);
+  if (!fs.existsSync(path.join(dir, 'model.safetensors'))) {
+    ctx.out.info(`Converting the weights in ${dir} to safetensors (once; your folder is not changed)…`);
+    try {
+      dir = (await registerLocalFolder(ctx.home, dir)).path;
+    } catch (err) {
+      throw new UserError(err instanceof Error ? err.message : String(err));
+    }
+  }
+  return dir;
+}
+
 function resultJson(runId: number, r: TrainResult, out: string | undefined) {
   return { run: runId, stopped: r.stopped, best_epoch: r.bestEpoch, monitor: r.monitor, device: r.device, metrics: r.metrics, out: out ?? r.modelDir };
 }
@@ -105,7 +132,7 @@ export const trainCommand: Command = {
     { name: 'validation', type: 'string', value: 'FILE', help: 'Validation data file (default: 10% of train)' },
     { name: 'test', type: 'string', value: 'FILE', help: 'Test data file' },
     { name: 'project', type: 'string', value: 'NAME', help: "Project for data imported with --train (default 'Default')" },
-    { name: 'model', type: 'string', value: 'DIR', help: 'Base model: a Hugging Face model folder' },
+    { name: 'model', type: 'string', value: 'DIR|NAME', help: 'Base model: a Hugging Face model folder, or a catalog/Hub model added with bert-studio models add' },
     { name: 'from-scratch', type: 'string', value: 'SIZE', help: `No pretrained model: a small BERT (${SIZES.join(', ')}); much weaker` },
     { name: 'preset', type: 'string', value: 'NAME', help: `${PRESETS.join(', ')} (default balanced)` },
     { name: 'epochs', type: 'string', value: 'N', help: 'Passes over the training data (the maximum: early stopping may end sooner)' },
@@ -136,10 +163,9 @@ export const trainCommand: Command = {
     const modelDir = str(args, 'model');
     const scratch = choice(args, 'from-scratch', SIZES);
     if ((modelDir === undefined) === (scratch === undefined)) throw new UserError('Choose the base model: --model DIR (a Hugging Face model folder) or --from-scratch tiny|mini|small.');
-    if (modelDir && !fs.existsSync(path.join(modelDir, 'config.json'))) throw new UserError(`${path.resolve(modelDir)} is not a model folder (it has no config.json).`);
     const datasetOpt = num(args, 'dataset', { min: 1, integer: true });
     if ((datasetOpt === undefined) === (str(args, 'train') === undefined)) throw new UserError('Choose the data: --dataset ID (see bert-studio datasets) or --train FILE.');
-    const base: BaseModel = modelDir ? { kind: 'folder', dir: path.resolve(modelDir) } : { kind: 'scratch', size: scratch! };
+    const base: BaseModel = modelDir ? { kind: 'folder', dir: await baseFolder(ctx, modelDir) } : { kind: 'scratch', size: scratch! };
     return withStore(ctx.home, async (store) => {
       const datasetId = datasetOpt ?? (await datasetFromFiles(ctx, store, args, task));
       const dataset = getDataset(store, datasetId);
