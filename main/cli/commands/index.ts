@@ -21,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'evaluate', summary: "Measure a trained model on a labelled data file with the task's metrics", load: async () => (await import('./evaluate.ts')).evaluateCommand },
   { name: 'predict', summary: 'Predict labels, entities or answers for every row of a file', load: async () => (await import('./predict.ts')).predictCommand },
   { name: 'export', summary: 'Export a trained model to ONNX, int8 ONNX or a Hugging Face folder, checked against the in-app model', load: async () => (await import('./export.ts')).exportCommand },
+  { name: 'demo', summary: 'Try BERT Studio headless: a sample dataset, a tiny model from scratch, evaluation and an ONNX export', load: async () => (await import('./demo.ts')).demoCommand },
   { name: 'models', summary: 'List cached and catalog models, or add one (a local folder or a Hugging Face Hub id)', load: async () => (await import('./models.ts')).modelsCommand },
   { name: 'serve', summary: 'Serve the app in your browser on 127.0.0.1 (browser mode)', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'parity', summary: 'Check the engine against a PyTorch parity fixture (logits, loss, gradients, AdamW steps)', load: async () => (await import('./parity.ts')).parityCommand },
