@@ -11,17 +11,21 @@ export interface HostTensor {
 
 export type Device = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 
-/** Execution providers by device; only CPU is wired today, the others name ORT's provider. */
-const PROVIDERS: Record<Device, { provider: string; available: () => boolean }> = {
-  cpu: { provider: 'cpu', available: () => true },
-  webgpu: { provider: 'webgpu', available: () => false },
-  cuda: { provider: 'cuda', available: () => false },
-  dml: { provider: 'dml', available: () => process.platform === 'win32' && false },
-  coreml: { provider: 'coreml', available: () => process.platform === 'darwin' && false },
+/**
+ * Execution providers by device: ORT's provider name and the platforms whose onnxruntime-node
+ * binaries ship it. Only CPU is enabled today; the speed issue turns the others on after
+ * probing them (a GPU provider that cannot run the training graph must not be offered).
+ */
+const PROVIDERS: Record<Device, { provider: string; platforms: readonly NodeJS.Platform[]; enabled: boolean }> = {
+  cpu: { provider: 'cpu', platforms: ['linux', 'win32', 'darwin'], enabled: true },
+  webgpu: { provider: 'webgpu', platforms: ['linux', 'win32', 'darwin'], enabled: false },
+  cuda: { provider: 'cuda', platforms: ['linux', 'win32'], enabled: false },
+  dml: { provider: 'dml', platforms: ['win32'], enabled: false },
+  coreml: { provider: 'coreml', platforms: ['darwin'], enabled: false },
 };
 
 export function availableDevices(): Device[] {
-  return (Object.keys(PROVIDERS) as Device[]).filter((d) => PROVIDERS[d].available());
+  return (Object.keys(PROVIDERS) as Device[]).filter((d) => PROVIDERS[d].enabled && PROVIDERS[d].platforms.includes(process.platform));
 }
 
 export interface SessionOptions {
@@ -35,6 +39,11 @@ export interface SessionOptions {
   spinning?: boolean;
   /** ORT's CPU memory arena (default on); off returns freed activation memory to the system. */
   arena?: boolean;
+  /**
+   * ORT's memory pattern (one planned block for all activations, default off): measured on a
+   * BERT-mini training step, off cut peak RSS from ~1,220 to ~880 MiB at the same CPU time.
+   */
+  memPattern?: boolean;
   /** Write an ORT profile (chrome trace JSON) with this file prefix. */
   profilePrefix?: string;
 }
@@ -64,6 +73,7 @@ function toOrt(t: HostTensor): ort.Tensor {
  */
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<Session> {
   const device = opts.device ?? 'cpu';
+  if (!availableDevices().includes(device)) throw new Error(`Device ${device} is not available in this build; use cpu.`);
   const threads = opts.threads ?? Math.max(1, os.availableParallelism());
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [PROVIDERS[device].provider],
@@ -71,6 +81,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     interOpNumThreads: 1,
     executionMode: 'sequential',
     enableCpuMemArena: opts.arena ?? true,
+    enableMemPattern: opts.memPattern ?? false,
     graphOptimizationLevel: opts.optimization ?? 'all',
     ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
