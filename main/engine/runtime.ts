@@ -106,3 +106,38 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     },
   };
 }
+
+/** The providers this onnxruntime-node binary knows, and whether their libraries ship in the package. */
+export function providersInBuild(): { name: string; bundled: boolean }[] {
+  return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
+}
+
+/**
+ * Opens `model` on a device's provider — enabled or not — and runs it once with `feeds`, to
+ * tell whether the provider works on this machine. Returns ORT's error message when it does not.
+ */
+export async function probeDevice(device: Device, model: Uint8Array, feeds: Record<string, HostTensor>): Promise<string | undefined> {
+  let session: ort.InferenceSession | undefined;
+  try {
+    session = await ort.InferenceSession.create(model, { executionProviders: [PROVIDERS[device].provider], logSeverityLevel: 3 });
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
+    await session.run(ortFeeds);
+    return undefined;
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  } finally {
+    await session?.release();
+  }
+}
+
+/** Whether runs may use `device` today (probed providers are enabled only once verified). */
+export function isEnabled(device: Device): boolean {
+  return PROVIDERS[device].enabled;
+}
+
+export const DEVICES = Object.keys(PROVIDERS) as Device[];
+
+export function providerPlatforms(device: Device): readonly NodeJS.Platform[] {
+  return PROVIDERS[device].platforms;
+}

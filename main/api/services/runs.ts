@@ -1,3 +1,4 @@
+import { probeDevices, type DeviceStatus } from '../../engine/devices.ts';
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { RunEvaluationPoint, RunProgress } from '../types.ts';
@@ -7,6 +8,17 @@ import { runDetail, runSummary } from './convert.ts';
 import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
 import { estimatePresets } from './estimate.ts';
 import { need } from './need.ts';
+
+let devices: Promise<DeviceStatus[]> | undefined;
+
+/** Why training runs on the CPU, from the device probe (run once per process). */
+async function gpuNote(): Promise<string> {
+  devices ??= probeDevices();
+  const list = await devices;
+  if (list.some((d) => d.device !== 'cpu' && d.training)) return '';
+  const gpu = list.find((d) => d.device !== 'cpu' && d.works) ?? list.find((d) => d.device === 'webgpu');
+  return gpu ? `. No GPU in use: ${gpu.reason.replace(/\.$/, '')}` : '';
+}
 
 type RunHandlers = Pick<ApiHandlers, 'runs.estimate' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel' | 'runs.get' | 'runs.list' | 'runs.metrics'>;
 
@@ -77,10 +89,12 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
   };
 
   return {
-    'runs.estimate': ({ datasetId, base }) => {
+    'runs.estimate': async ({ datasetId, base }) => {
       const d = getDataset(ctx.store, datasetId);
       if (!d) throw notFound('This dataset');
-      return estimatePresets(d.task, d.splits.train, base, meanWords(ctx, datasetId));
+      const estimate = estimatePresets(d.task, d.splits.train, base, meanWords(ctx, datasetId));
+      // Never a silent CPU fallback: say why no GPU is used, in the line the Settings screen shows.
+      return { ...estimate, device: `${estimate.device}${await gpuNote()}` };
     },
     'runs.start': async ({ datasetId, base, settings }) => {
       const t = need(trainer, 'Training', WAITING);
