@@ -37,6 +37,14 @@ const dy = (c: RuleContext): Value => c.dOuts[0] as Value;
 /** The rule of ops that carry no gradient (comparisons, shapes, integer arithmetic). */
 export const NO_GRADIENT: GradRule = (c) => c.ins.map(() => null);
 const none = NO_GRADIENT;
+/** Gradient routing of Max/Min: `first` marks where input 0 won; ties give each half. */
+function pick(c: RuleContext, first: Value): (Value | null)[] {
+  const [a, b] = c.ins;
+  const tie = o.mul(o.cast(o.equal(a, b), a.dtype), 0.5);
+  const wa = o.add(o.cast(first, a.dtype), tie);
+  return [o.mul(dy(c), wa), o.mul(dy(c), o.sub(1, wa))];
+}
+
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
@@ -47,6 +55,9 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Div: (c) => [o.div(dy(c), c.ins[1]), o.neg(o.div(o.mul(dy(c), c.outs[0]), c.ins[1]))],
   // exponent treated as a constant
   Pow: (c) => [o.mul(dy(c), o.mul(c.ins[1], o.pow(c.ins[0], o.sub(c.ins[1], 1)))), null],
+  // The larger (smaller) input takes the gradient; ties split it, as torch.maximum/minimum do.
+  Max: (c) => pick(c, o.greater(c.ins[0], c.ins[1])),
+  Min: (c) => pick(c, o.less(c.ins[0], c.ins[1])),
   Neg: (c) => [o.neg(dy(c))],
   Identity: (c) => [dy(c)],
   Exp: (c) => [o.mul(dy(c), c.outs[0])],

@@ -169,6 +169,19 @@ describe('EngineModel', () => {
     await model.dispose();
   });
 
+  it('a batch whose targets are all ignored trains to a zero loss, not NaN', async () => {
+    const cfg = config('bert');
+    const head: HeadSpec = { kind: 'token-classification', numLabels: 4 };
+    const w = randomInitWeights(cfg, head, 1);
+    const model = await createEngineModel({ config: cfg, head, weights: w, adamw: ADAMW });
+    const batch = batchFor(head);
+    batch.labels = new BigInt64Array(10).fill(-100n);
+    const r = await model.step(batch, { lr: 1e-3, step: 1, seed: 0, dropout: false });
+    expect([r.loss, r.gradNorm]).toEqual([0, 0]);
+    expect(Number.isFinite(model.parameters().get('classifier.weight')!.data[0])).toBe(true);
+    await model.dispose();
+  });
+
   it('rejects weights of the wrong shape with a sentence naming the parameter', async () => {
     const cfg = config('bert');
     const head: HeadSpec = { kind: 'question-answering' };

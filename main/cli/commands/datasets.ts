@@ -12,12 +12,7 @@ export const datasetsCommand: Command = {
   async run(ctx, args) {
     const projectName = str(args, 'project');
     const rows = await withStore(ctx.home, (store) => {
-      let projectId: number | undefined;
-      if (projectName !== undefined) {
-        const p = findProjectByName(store, projectName);
-        if (!p) throw new UserError(`There is no project named '${projectName}'. Run 'bert-studio projects' to see them.`);
-        projectId = p.id;
-      }
+      const projectId = projectFilter(store, projectName);
       return listDatasets(store, projectId === undefined ? {} : { projectId }).map((d) => ({
         id: d.id,
         name: d.name,
@@ -38,6 +33,14 @@ export const datasetsCommand: Command = {
     );
   },
 };
+
+/** The id of the project named by --project (undefined when not given); an unknown name is a user error. */
+export function projectFilter(store: Store, projectName: string | undefined): number | undefined {
+  if (projectName === undefined) return undefined;
+  const p = findProjectByName(store, projectName);
+  if (!p) throw new UserError(`There is no project named '${projectName}'. Run 'bert-studio projects' to see them.`);
+  return p.id;
+}
 
 /** Opens the store in the home folder for a command, turning known failures into user errors, and closes it after. */
 export async function withStore<T>(home: string, fn: (store: Store) => Promise<T> | T): Promise<T> {

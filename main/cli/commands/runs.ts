@@ -1,8 +1,7 @@
 import type { Command } from '../command.ts';
-import { UserError } from '../errors.ts';
 import { str } from '../parse.ts';
-import { findProjectByName, getProject, listRuns } from '../../store/index.ts';
-import { withStore } from './datasets.ts';
+import { getProject, listRuns } from '../../store/index.ts';
+import { projectFilter, withStore } from './datasets.ts';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -12,12 +11,7 @@ export const runsCommand: Command = {
   async run(ctx, args) {
     const projectName = str(args, 'project');
     const runs = await withStore(ctx.home, (store) => {
-      let projectId: number | undefined;
-      if (projectName !== undefined) {
-        const p = findProjectByName(store, projectName);
-        if (!p) throw new UserError(`There is no project named '${projectName}'. Run 'bert-studio projects' to see them.`);
-        projectId = p.id;
-      }
+      const projectId = projectFilter(store, projectName);
       return listRuns(store, projectId === undefined ? {} : { projectId }).map((r) => ({
         id: r.id,
         project: getProject(store, r.projectId)?.name ?? null,

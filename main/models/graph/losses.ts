@@ -5,14 +5,15 @@ import * as o from '../../engine/ops.ts';
 /**
  * Cross-entropy with ignored targets: logits [M, C], targets int64 [M]. A target outside
  * [0, C) (HF's -100, or QA's clamped ignored_index = C) gets a zero one-hot row, so it adds
- * nothing to the sum or the count: loss = Σ -log p[target] / #kept.
+ * nothing to the sum or the count: loss = Σ -log p[target] / #kept. A batch with no kept
+ * target gives 0 (PyTorch gives NaN, which would poison every weight through AdamW).
  */
 export function crossEntropy(logits: Value, targets: Value): Value {
   const g = logits.graph;
   const classes = o.range(g.scalar(0, 'int64'), o.item(o.shapeOf(logits), 1), g.scalar(1, 'int64'), logits.shape[1]); // [C]
   const onehot = o.cast(o.equal(o.unsqueeze(targets, [-1]), classes), 'float32'); // [M, C]
   const nll = o.neg(o.sumAll(o.mul(onehot, o.logSoftmax(logits, -1))));
-  return o.div(nll, o.sumAll(onehot));
+  return o.div(nll, o.max(o.sumAll(onehot), 1));
 }
 
 /** BCEWithLogits, mean over every element: z·softplus(-x) + (1-z)·softplus(x); logits/targets [B, C]. */
