@@ -69,6 +69,6 @@ describe('Electron security settings', () => {
     expect(yml).toMatch(/^appId: org\.bertstudio\.app$/m);
     expect(yml).toMatch(/^productName: BERT Studio$/m);
     for (const t of ['AppImage', 'deb', 'nsis', 'dmg']) expect(yml).toContain(`- ${t}`);
-    for (const m of ['better-sqlite3', 'onnxruntime-node', 'tokenizers']) expect(yml).toContain(`node_modules/${m}/**`);
+    for (const m of ['better-sqlite3', 'onnxruntime-node']) expect(yml).toContain(`node_modules/${m}/**`);
   });
 });
