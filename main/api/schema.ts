@@ -148,7 +148,7 @@ export function obj<S extends Shape>(shape: S, label?: Record<string, string>, o
     parse(v, where) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, 'must be an object');
       const input = v as Record<string, unknown>;
-      for (const k of Object.keys(input)) if (!(k in shape)) fail(where, `has an unknown field "${k}"`);
+      for (const k of Object.keys(input)) if (!Object.hasOwn(shape, k)) fail(where, `has an unknown field "${k}"`);
       const out: Record<string, unknown> = {};
       for (const [k, s] of Object.entries(shape)) {
         const name = label?.[k] ?? k;
@@ -167,7 +167,7 @@ export function union<const U extends Record<string, Schema<object>>>(cases: U):
     kind: 'union',
     parse(v, where) {
       const k = (v as { kind?: unknown } | null)?.kind;
-      if (typeof k !== 'string' || !(k in cases)) fail(where, `must have kind ${Object.keys(cases).join(' or ')}`);
+      if (typeof k !== 'string' || !Object.hasOwn(cases, k)) fail(where, `must have kind ${Object.keys(cases).join(' or ')}`);
       const { kind: _kind, ...rest } = v as Record<string, unknown>;
       return { kind: k, ...(cases[k].parse(rest, where) as object) } as never;
     },

@@ -109,7 +109,14 @@ export async function* textChunks(file: string, opts: TextChunksOptions): AsyncG
       opts.onBytes?.(read);
       if (text) yield text;
     }
-    const tail = decoder.decode(Buffer.alloc(0), false);
+    // The final flush throws too when the file ends inside a multi-byte sequence (a Windows-1252
+    // byte as the very last one): that is the same "not UTF-8" case, not an internal error.
+    let tail: string;
+    try {
+      tail = decoder.decode(Buffer.alloc(0), false);
+    } catch {
+      throw new NotUtf8Error(`${file} is not valid UTF-8 at its end.`);
+    }
     if (tail) yield tail;
   } finally {
     stream.destroy();

@@ -111,7 +111,7 @@ export async function openCsv(file: string, opts: OpenOptions): Promise<Source> 
 }
 
 /** Header cells made unique and non-empty, so each column has a name to map. */
-function uniqueNames(cells: readonly string[]): string[] {
+export function uniqueNames(cells: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return cells.map((c, i) => {
     const base = c.trim() || `column${i + 1}`;

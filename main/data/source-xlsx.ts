@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { FileProblem } from './problems.ts';
-import { detectHeader } from './source-csv.ts';
+import { detectHeader, uniqueNames } from './source-csv.ts';
 import type { OpenOptions, RawRecord, ReadContext, Source } from './source.ts';
 import { SAMPLE_SIZE } from './source.ts';
 
@@ -84,7 +84,8 @@ export async function openXlsx(file: string, opts: OpenOptions): Promise<Source>
   const hasHeader = opts.header ?? detectHeader(nonEmpty.map((r) => r.cells));
   const width = Math.max(...nonEmpty.slice(0, 50).map((r) => r.cells.length));
   const headerRow = hasHeader ? nonEmpty[0] : undefined;
-  const columns = Array.from({ length: width }, (_, i) => (headerRow?.cells[i]?.trim() || `column${i + 1}`));
+  // Made unique as for CSV: two columns both named 'Notes' must not collapse into one value.
+  const columns = uniqueNames(Array.from({ length: width }, (_, i) => headerRow?.cells[i] ?? ''));
   const toValues = (cells: string[]) => Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
   const dataRows = (rows: SheetRow[]) => rows.filter((r) => r !== headerRow && r.cells.some((c) => c.trim() !== ''));
   const sheet = opts.sheet ?? sheets[0];

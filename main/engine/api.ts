@@ -42,6 +42,31 @@ export interface StepOptions {
   dropout: boolean;
 }
 
+/** One micro-batch of gradient accumulation (EngineModel.accumulate). */
+export interface MicroBatchOptions {
+  seed: number;
+  dropout: boolean;
+  /**
+   * Dropout key of this micro-batch: masks are a pure function of (seed, key, site, element),
+   * so each micro-batch of a step needs its own key. step() uses step + k·2^24 for micro-batch
+   * k: `step` itself for the first (as the one-graph step), distinct for any A while the
+   * step count stays below 2^24.
+   */
+  dropoutKey: number;
+  /**
+   * The micro-batch loss is multiplied by this before the backward: 1/A for A equal
+   * micro-batches, as Hugging Face's Trainer divides by gradient_accumulation_steps.
+   */
+  lossScale: number;
+}
+
+/** The optimizer update after accumulation (EngineModel.applyUpdate). */
+export interface UpdateOptions {
+  lr: number;
+  /** 1-based AdamW step t. */
+  step: number;
+}
+
 export interface StepResult {
   loss: number;
   /** Global gradient L2 norm before clipping. */
@@ -67,8 +92,18 @@ export interface TensorData {
 export interface EngineModel {
   readonly config: ModelConfig;
   readonly head: HeadSpec;
-  /** One AdamW training step (forward, loss, backward, clipping, update) on the batch. */
-  step(batch: Batch, opts: StepOptions): Promise<StepResult>;
+  /**
+   * One AdamW training step (forward, loss, backward, clipping, update). Given several
+   * micro-batches it accumulates their gradients, each loss weighted by its share of the
+   * examples (= 1/A for equal micro-batches, Hugging Face's semantics), then clips and
+   * updates once: the same step as on their concatenation for per-example mean losses.
+   * `loss` is then the same weighted mean of the micro-batch losses.
+   */
+  step(batch: Batch | readonly Batch[], opts: StepOptions): Promise<StepResult>;
+  /** Adds d(loss·lossScale)/dθ of one micro-batch to the pending gradients; returns its (unscaled) loss. */
+  accumulate(batch: Batch, opts: MicroBatchOptions): Promise<{ loss: number }>;
+  /** Clips the pending gradients by global norm and applies AdamW; clears them. */
+  applyUpdate(opts: UpdateOptions): Promise<{ gradNorm: number }>;
   /** Dropout off; loss only when the batch carries labels. */
   forward(batch: Batch): Promise<ForwardResult>;
   /** Hugging Face names → current values (copies). */
@@ -91,6 +126,8 @@ export interface CreateEngineModelOptions {
   weights: Map<string, TensorData>;
   adamw: AdamWConfig;
   device?: 'cpu';
+  /** No gradient or AdamW update for the embedding tables (and their LayerNorm): they stay as loaded. */
+  freezeEmbeddings?: boolean;
 }
 
 export { createEngineModel } from './model.ts';

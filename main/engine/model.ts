@@ -1,10 +1,10 @@
 // EngineModel on ONNX Runtime: holds parameters and AdamW moments on the host, builds the
 // train/eval graphs once per phase, and runs them. Sessions are cached per phase.
-import type { AdamWConfig, Batch, CreateEngineModelOptions, EngineModel, ForwardResult, HeadSpec, StepOptions, StepResult, TensorData } from './api.ts';
+import type { AdamWConfig, Batch, CreateEngineModelOptions, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
 import { hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
 import { serialize } from './onnx.ts';
 import { createSession, type HostTensor, type Session } from './runtime.ts';
-import { adamwScalars, buildTrainGraph, type TrainGraph } from './train-graph.ts';
+import { adamwScalars, buildApplyGraph, buildGradGraph, buildTrainGraph, type TrainGraph, type UpdatedOutputs } from './train-graph.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { FAMILIES } from '../models/families.ts';
 import { buildForward, type ParamSpec } from '../models/graph/model.ts';
@@ -19,6 +19,13 @@ export interface DetailedStep extends StepResult {
   outputs: Record<string, HostTensor>;
 }
 
+/** Dropout keys of micro-batches k > 0 of a step: step + k·2^24 (see MicroBatchOptions.dropoutKey). */
+const MICRO_KEY_STRIDE = 2 ** 24;
+
+function checkStep(step: number): void {
+  if (!Number.isInteger(step) || step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${step}.`);
+}
+
 function copyMap(m: Map<string, Float32Array>, specs: readonly ParamSpec[]): Map<string, TensorData> {
   return new Map(specs.map((s) => [s.name, { dtype: 'float32', shape: [...s.shape], data: Float32Array.from(m.get(s.name)!) }]));
 }
@@ -29,12 +36,18 @@ export class OrtEngineModel implements EngineModel {
   private m = new Map<string, Float32Array>();
   private v = new Map<string, Float32Array>();
   private readonly sessions = new Map<string, Promise<{ session: Session; graph?: TrainGraph }>>();
+  /** Gradient accumulation: per-parameter sums of d(loss·scale)/dθ since the last update (absent: none flows). */
+  private pending: Map<string, Float32Array> | null = null;
+  /** Output names of the gradients graph, known once it is built (same for every dropout setting). */
+  private gradNames: Map<string, string> | null = null;
+  private applyOutputs: UpdatedOutputs | null = null;
 
   constructor(
     readonly config: ModelConfig,
     readonly head: HeadSpec,
     weights: Map<string, TensorData>,
     private readonly adamw: AdamWConfig,
+    private readonly freezeEmbeddings = false,
   ) {
     this.specs = buildForward(config, head, { withLoss: false, training: false }).params;
     this.setParameters(weights);
@@ -81,18 +94,90 @@ export class OrtEngineModel implements EngineModel {
     return feeds;
   }
 
-  async step(batch: Batch, opts: StepOptions): Promise<StepResult> {
-    const { loss, gradNorm } = await this.stepDetailed(batch, opts, false);
+  async step(batch: Batch | readonly Batch[], opts: StepOptions): Promise<StepResult> {
+    const batches: readonly Batch[] = Array.isArray(batch) ? batch : [batch as Batch];
+    if (batches.length === 0) throw new Error('A training step needs at least one batch.');
+    if (batches.length === 1) {
+      // Fast path: forward, backward and AdamW in one graph, no gradients through the host.
+      const { loss, gradNorm } = await this.stepDetailed(batches[0], opts, false);
+      return { loss, gradNorm };
+    }
+    checkStep(opts.step);
+    if (this.pending) throw new Error('Gradients are already being accumulated; call applyUpdate() before step().');
+    const total = batches.reduce((n, b) => n + b.batch, 0);
+    let loss = 0;
+    for (let k = 0; k < batches.length; k++) {
+      // Each micro-batch's share of the examples: 1/A when they are equal (HF's loss / A).
+      const lossScale = batches[k].batch / total;
+      const r = await this.accumulate(batches[k], { seed: opts.seed, dropout: opts.dropout, dropoutKey: opts.step + k * MICRO_KEY_STRIDE, lossScale });
+      loss += lossScale * r.loss;
+    }
+    const { gradNorm } = await this.applyUpdate({ lr: opts.lr, step: opts.step });
     return { loss, gradNorm };
+  }
+
+  async accumulate(batch: Batch, opts: MicroBatchOptions): Promise<{ loss: number }> {
+    this.checkBatch(batch);
+    if (!Number.isFinite(opts.lossScale) || opts.lossScale <= 0) throw new Error(`Loss scale must be a positive number, got ${opts.lossScale}.`);
+    const { session } = await this.session(`grads:${opts.dropout}`, () => {
+      const gg = buildGradGraph(this.config, this.head, { dropout: opts.dropout, freezeEmbeddings: this.freezeEmbeddings });
+      this.gradNames = gg.gradOutputs;
+      return { bytes: serialize(gg.g) };
+    });
+    const feeds: Record<string, HostTensor> = { ...inputFeeds(batch, this.tokenTypes), ...targetFeeds(batch, this.head), ...this.paramFeeds(), loss_scale: scalarF32(opts.lossScale) };
+    if (opts.dropout) {
+      feeds.seed = scalarI64(opts.seed);
+      feeds.step = scalarI64(opts.dropoutKey);
+    }
+    const out = await session.run(feeds);
+    const pending = (this.pending ??= new Map());
+    for (const [name, o] of this.gradNames!) {
+      const gr = out[o].data as Float32Array;
+      const acc = pending.get(name);
+      // The first micro-batch's output becomes the sum (no copy); later ones are added in place.
+      if (!acc) pending.set(name, gr);
+      else for (let i = 0; i < acc.length; i++) acc[i] += gr[i];
+    }
+    return { loss: Number(out.loss.data[0]) };
+  }
+
+  async applyUpdate(opts: UpdateOptions): Promise<{ gradNorm: number }> {
+    checkStep(opts.step);
+    const pending = this.pending;
+    if (!pending) throw new Error('There are no accumulated gradients to apply; call accumulate() first.');
+    const specs = this.specs.filter((s) => pending.has(s.name));
+    const { session } = await this.session('apply', () => {
+      const ag = buildApplyGraph(specs, this.adamw);
+      this.applyOutputs = ag.updated;
+      return { bytes: serialize(ag.g) };
+    });
+    const scal = adamwScalars(this.adamw, opts.lr, opts.step);
+    const feeds: Record<string, HostTensor> = { decay: scalarF32(scal.decay), step_size: scalarF32(scal.step_size), bc2_sqrt: scalarF32(scal.bc2_sqrt), max_norm: scalarF32(scal.max_norm) };
+    for (const s of specs) {
+      feeds[s.name] = f32(s.shape, this.params.get(s.name)!);
+      feeds[`m.${s.name}`] = f32(s.shape, this.m.get(s.name)!);
+      feeds[`v.${s.name}`] = f32(s.shape, this.v.get(s.name)!);
+      feeds[`grad.${s.name}`] = f32(s.shape, pending.get(s.name)!);
+    }
+    const out = await session.run(feeds);
+    this.pending = null;
+    // Parameters without a gradient are not in the apply graph: torch skips them, so do we.
+    for (const [name, o] of this.applyOutputs!) {
+      this.params.set(name, out[o.param].data as Float32Array);
+      this.m.set(name, out[o.m].data as Float32Array);
+      this.v.set(name, out[o.v].data as Float32Array);
+    }
+    return { gradNorm: Number(out.grad_norm.data[0]) };
   }
 
   /** A training step; with `diagnostics` it also returns the raw gradients. */
   async stepDetailed(batch: Batch, opts: StepOptions, diagnostics: boolean): Promise<DetailedStep> {
-    if (!Number.isInteger(opts.step) || opts.step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${opts.step}.`);
+    checkStep(opts.step);
+    if (this.pending) throw new Error('Gradients are being accumulated; call applyUpdate() before a one-batch step.');
     this.checkBatch(batch);
     const key = `train:${opts.dropout}:${diagnostics}`;
     const { session, graph } = await this.session(key, () => {
-      const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics });
+      const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics, freezeEmbeddings: this.freezeEmbeddings });
       return { bytes: serialize(graph.g), graph };
     });
     const scal = adamwScalars(this.adamw, opts.lr, opts.step);
@@ -160,6 +245,8 @@ export class OrtEngineModel implements EngineModel {
       next.set(s.name, Float32Array.from(t.data));
     }
     this.params = next;
+    // Gradients of other weights must not be applied to these.
+    this.pending = null;
   }
 
   optimizerState(): { m: Map<string, TensorData>; v: Map<string, TensorData> } {
@@ -192,5 +279,5 @@ export class OrtEngineModel implements EngineModel {
 
 export async function createEngineModel(opts: CreateEngineModelOptions): Promise<EngineModel> {
   if (opts.device && opts.device !== 'cpu') throw new Error(`Device ${String(opts.device)} is not available; use 'cpu'.`);
-  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw);
+  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw, opts.freezeEmbeddings ?? false);
 }

@@ -1,17 +1,23 @@
-// The training step as one graph: forward + loss + backward + global-norm clipping + AdamW.
+// The training step as graphs. Fast path (no accumulation): one graph with forward + loss +
+// backward + global-norm clipping + AdamW. Gradient accumulation splits it in two: a
+// gradients graph (forward + loss·scale + backward → one gradient per parameter, summed over
+// micro-batches on the host) and an apply graph (clipping + AdamW from the summed gradients).
+// Both paths share appendAdamW, so they compute the update with the same ops.
 // Step-dependent scalars (learning rate, bias corrections) are computed in float64 in
 // TypeScript (adamwScalars) and fed as float32 inputs, as torch.optim.AdamW does in Python.
 import type { AdamWConfig, HeadSpec } from './api.ts';
 import { gradients } from './autodiff.ts';
-import type { Value } from './ir.ts';
+import { Graph, type Value } from './ir.ts';
 import * as o from './ops.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { decays } from '../models/families.ts';
-import { buildForward, type ForwardGraph } from '../models/graph/model.ts';
+import { buildForward, type ForwardGraph, type ParamSpec } from '../models/graph/model.ts';
+
+export type UpdatedOutputs = Map<string, { param: string; m: string; v: string }>;
 
 export interface TrainGraph extends ForwardGraph {
   /** Output names per parameter: new value, new first and second moments. */
-  readonly updated: Map<string, { param: string; m: string; v: string }>;
+  readonly updated: UpdatedOutputs;
   /** Gradient output per parameter (only with exposeGradients; null where none flows). */
   readonly gradOutputs: Map<string, string | null>;
 }
@@ -22,6 +28,13 @@ export interface TrainGraphOptions {
   exposeGradients?: boolean;
   /** Also output the hidden states (diagnostics). */
   exposeStates?: boolean;
+  /** No gradient (hence no AdamW update) for the embedding tables and their LayerNorm. */
+  freezeEmbeddings?: boolean;
+}
+
+/** Embedding parameters (word/position/type tables and the embedding LayerNorm) of every family. */
+export function isEmbeddingParam(name: string): boolean {
+  return /(^|\.)embeddings\./.test(name);
 }
 
 /** Scalars fed each step, from float64 arithmetic. */
@@ -35,22 +48,18 @@ export function adamwScalars(adamw: AdamWConfig, lr: number, step: number): Reco
   };
 }
 
-export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWConfig, opts: TrainGraphOptions): TrainGraph {
-  const fwd = buildForward(cfg, head, { withLoss: true, training: opts.dropout, name: 'train-step' });
-  const { g } = fwd;
-  const loss = fwd.loss;
-  if (!loss) throw new Error('training graph needs a loss');
+/**
+ * Appends global-norm clipping + AdamW to `g` for parameters `specs` (values `params`,
+ * gradients `grads`, null = no gradient: torch skips those, so they pass through unchanged
+ * where `passThrough(name)`, else they get no outputs and the caller keeps its copies). Adds the scalar inputs of adamwScalars and
+ * the moment inputs m.<name>, v.<name>; outputs new.<name>, new_m.<name>, new_v.<name>.
+ */
+function appendAdamW(g: Graph, specs: readonly ParamSpec[], params: readonly Value[], grads: readonly (Value | null)[], adamw: AdamWConfig, passThrough: (name: string) => boolean): { updated: UpdatedOutputs; norm: Value } {
   const scalar = (name: string) => g.input(name, 'float32', []);
   const decay = scalar('decay');
   const stepSize = scalar('step_size');
   const bc2Sqrt = scalar('bc2_sqrt');
   const maxNorm = scalar('max_norm');
-  const params = fwd.params.map((p) => fwd.paramValues.get(p.name) as Value);
-  const raw = gradients(loss, params);
-  // Padding rows get no gradient: the embedding lookups' fused backward sees to it.
-  const grads = raw;
-  const gradOutputs = new Map<string, string | null>();
-  if (opts.exposeGradients) grads.forEach((d, i) => gradOutputs.set(fwd.params[i].name, d ? g.output(d, `grad.${fwd.params[i].name}`).name : null));
   // Global L2 norm over every gradient; clip coefficient min(1, max/(norm+1e-6)), none when max = 0.
   // g² is shared by the norm and the second moment.
   const sq = grads.map((d) => (d ? o.mul(d, d) : null));
@@ -60,10 +69,11 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
   const [b1, b2] = adamw.betas;
   const c1 = o.mul(coef, 1 - b1);
   const c2 = o.mul(o.mul(coef, coef), 1 - b2);
-  const updated = new Map<string, { param: string; m: string; v: string }>();
-  fwd.params.forEach((spec, i) => {
+  const updated: UpdatedOutputs = new Map();
+  specs.forEach((spec, i) => {
     const p = params[i];
     const gi = grads[i];
+    if (!gi && !passThrough(spec.name)) return;
     const mIn = g.input(`m.${spec.name}`, 'float32', spec.shape);
     const vIn = g.input(`v.${spec.name}`, 'float32', spec.shape);
     const out = (x: Value, name: string) => g.output(x, name).name;
@@ -80,9 +90,79 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
     const next = o.sub(decayed, o.mul(o.div(m, denom), stepSize));
     updated.set(spec.name, { param: out(next, `new.${spec.name}`), m: out(m, `new_m.${spec.name}`), v: out(v, `new_v.${spec.name}`) });
   });
+  return { updated, norm };
+}
+
+/** d loss / d param for each parameter of `fwd`, null for frozen ones and where none flows. */
+function paramGradients(fwd: ForwardGraph, loss: Value, freezeEmbeddings: boolean, seed?: Value): { params: Value[]; grads: (Value | null)[] } {
+  const params = fwd.params.map((p) => fwd.paramValues.get(p.name) as Value);
+  const trainable = fwd.params.map((p) => !(freezeEmbeddings && isEmbeddingParam(p.name)));
+  // Frozen parameters are left out of `wrt`, so autodiff emits no backward for their lookups.
+  const raw = gradients(
+    loss,
+    params.filter((_, i) => trainable[i]),
+    seed,
+  );
+  let k = 0;
+  // Padding rows get no gradient: the embedding lookups' fused backward sees to it.
+  return { params, grads: trainable.map((t) => (t ? raw[k++] : null)) };
+}
+
+export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWConfig, opts: TrainGraphOptions): TrainGraph {
+  const fwd = buildForward(cfg, head, { withLoss: true, training: opts.dropout, name: 'train-step' });
+  const { g } = fwd;
+  const loss = fwd.loss;
+  if (!loss) throw new Error('training graph needs a loss');
+  const { params, grads } = paramGradients(fwd, loss, opts.freezeEmbeddings ?? false);
+  const gradOutputs = new Map<string, string | null>();
+  if (opts.exposeGradients) grads.forEach((d, i) => gradOutputs.set(fwd.params[i].name, d ? g.output(d, `grad.${fwd.params[i].name}`).name : null));
+  // Frozen parameters get no outputs (no copies of the 30522×H table through ORT each step).
+  const frozen = (name: string) => (opts.freezeEmbeddings ?? false) && isEmbeddingParam(name);
+  const { updated, norm } = appendAdamW(g, fwd.params, params, grads, adamw, (name) => !frozen(name));
   g.output(loss, 'loss');
   g.output(norm, 'grad_norm');
   for (const [k, v] of Object.entries(fwd.outputs)) g.output(v, k);
   if (opts.exposeStates) fwd.states.forEach((s, i) => g.output(s, `state.${i}`));
   return { ...fwd, updated, gradOutputs };
+}
+
+export interface GradGraph {
+  readonly g: Graph;
+  readonly params: readonly ParamSpec[];
+  /** Output `grad.<name>` per parameter that gets a gradient (others: absent). */
+  readonly gradOutputs: Map<string, string>;
+}
+
+/**
+ * Forward + loss + backward of one micro-batch. The backward is seeded with the float32
+ * scalar input `loss_scale` (1/accumulation steps as in Hugging Face's Trainer), so the
+ * outputs are d(loss·scale)/dθ; output `loss` is the unscaled micro-batch loss.
+ */
+export function buildGradGraph(cfg: ModelConfig, head: HeadSpec, opts: { dropout: boolean; freezeEmbeddings?: boolean }): GradGraph {
+  const fwd = buildForward(cfg, head, { withLoss: true, training: opts.dropout, name: 'train-grads' });
+  const { g } = fwd;
+  const loss = fwd.loss;
+  if (!loss) throw new Error('training graph needs a loss');
+  const scale = g.input('loss_scale', 'float32', []);
+  const { grads } = paramGradients(fwd, loss, opts.freezeEmbeddings ?? false, scale);
+  const gradOutputs = new Map<string, string>();
+  grads.forEach((d, i) => {
+    if (d) gradOutputs.set(fwd.params[i].name, g.output(d, `grad.${fwd.params[i].name}`).name);
+  });
+  g.output(loss, 'loss');
+  return { g, params: fwd.params, gradOutputs };
+}
+
+/**
+ * Clipping + AdamW from accumulated gradients: inputs <name>, m.<name>, v.<name>,
+ * grad.<name> for each of `specs` (the parameters that get gradients) and the scalars of
+ * adamwScalars; outputs new.<name>, new_m.<name>, new_v.<name> and grad_norm.
+ */
+export function buildApplyGraph(specs: readonly ParamSpec[], adamw: AdamWConfig): { g: Graph; updated: UpdatedOutputs } {
+  const g = new Graph('adamw-apply');
+  const params = specs.map((s) => g.input(s.name, 'float32', s.shape));
+  const grads = specs.map((s) => g.input(`grad.${s.name}`, 'float32', s.shape));
+  const { updated, norm } = appendAdamW(g, specs, params, grads, adamw, () => false);
+  g.output(norm, 'grad_norm');
+  return { g, updated };
 }

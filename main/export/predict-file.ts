@@ -135,7 +135,7 @@ export async function predictFile(p: Predictor, opts: PredictFileOptions, ctl: {
       let text = '';
       chunk.forEach((r, i) => {
         if (outKind === '.csv') text += [...columns.map((c) => r.values[c]), ...csvCells(preds[i])].map(csvField).join(',') + '\n';
-        else text += JSON.stringify({ ...r.values, ...withoutTask(preds[i]) }) + '\n';
+        else text += JSON.stringify({ ...r.values, ...renamedClashes(withoutTask(preds[i]), r.values) }) + '\n';
       });
       await writer.write(text);
       rows += chunk.length;
@@ -157,6 +157,14 @@ export async function predictFile(p: Predictor, opts: PredictFileOptions, ctl: {
     else fs.rmSync(partial, { force: true });
   }
   return { input, output, rows, textColumn: textColumn ?? null, columns: [...columns, ...added], skipped };
+}
+
+/**
+ * The prediction's fields, with `model_` before any name the input row already uses (a gold
+ * `labels` or `slots` field), as the CSV output does: the user's own values are never overwritten.
+ */
+function renamedClashes(fields: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [Object.hasOwn(input, k) ? `model_${k}` : k, v]));
 }
 
 function withoutTask(r: PredictionRecord): Omit<PredictionRecord, 'task'> {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveStatic, rendererDir } from './static.ts';
-import { isAuthorized, newToken, TOKEN_COOKIE } from './token.ts';
+import { isAuthorized, newToken, requestUrl, TOKEN_COOKIE } from './token.ts';
 import { VERSION } from '../version.ts';
 import { createApi, type Api } from '../api/services/index.ts';
 import { attachWebSocket, WS_PATH } from './ws.ts';
@@ -47,7 +47,12 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
   const ownsApi = opts.api === undefined;
   const api = opts.api ?? (await createApi({ home: opts.home, mode: 'browser' }));
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+      res.end('This address is not valid. Open the URL that `bert-studio serve` printed.');
+      return;
+    }
     if (!isAuthorized(req, url, token)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
       res.end('This BERT Studio server needs the link with its token: open the URL that `bert-studio serve` printed.');

@@ -23,13 +23,30 @@ export function rendererDir(): string {
  * to index.html (a single-page app). Returns false when the root has no index.html at all.
  */
 export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): boolean {
-  const index = path.join(root, 'index.html');
+  const base = path.resolve(root);
+  const index = path.join(base, 'index.html');
   if (!existsSync(index)) return false;
-  const decoded = decodeURIComponent(urlPath);
-  let file = path.resolve(root, '.' + path.posix.normalize('/' + decoded));
-  if (!file.startsWith(root + path.sep) && file !== root) file = index;
-  if (!existsSync(file) || statSync(file).isDirectory()) file = index;
+  let file = index;
+  const rel = decodePath(urlPath);
+  if (rel !== undefined) {
+    const candidate = path.resolve(base, '.' + path.posix.normalize('/' + rel));
+    // path.relative rather than a prefix test: a relative or slash-ended root still matches.
+    const inside = path.relative(base, candidate);
+    if (inside !== '' && inside !== '..' && !inside.startsWith('..' + path.sep) && !path.isAbsolute(inside) && existsSync(candidate) && statSync(candidate).isFile()) file = candidate;
+  }
   res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
+  // A file that vanishes or cannot be read between the check and the read ends this response, not the server.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return true;
+}
+
+/** `%`-decoded path, or undefined for malformed escapes (`/%E0%A4%A`), which must not throw in the request handler. */
+function decodePath(urlPath: string): string | undefined {
+  try {
+    return decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
 }

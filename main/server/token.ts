@@ -14,6 +14,18 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The request target as a URL, or undefined when it cannot be parsed (`GET http://[ HTTP/1.1`
+ * is accepted by Node's HTTP parser but makes `new URL` throw, which would end the process).
+ */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The token a request carries: `?token=`, `Authorization: Bearer`, or the session cookie. */
 export function requestToken(req: IncomingMessage, url: URL): string | undefined {
   const q = url.searchParams.get('token');

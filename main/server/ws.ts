@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch, type ApiHandlers, type EventHub } from '../api/dispatch.ts';
-import { isAuthorized } from './token.ts';
+import { isAuthorized, requestUrl } from './token.ts';
 
 export const WS_PATH = '/api/ws';
 /** Large enough for one upload chunk (1.5 MB of base64) plus the envelope. */
@@ -18,12 +18,12 @@ export function attachWebSocket(server: Server, handlers: ApiHandlers, hub: Even
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req);
     // The token alone stops other local users; the Origin check also stops any other web page
     // (which cannot read our cookie but could otherwise try a cross-site WebSocket).
     const host = req.headers.host ?? '';
     const originOk = req.headers.origin === undefined || req.headers.origin === `http://${host}`;
-    if (url.pathname !== WS_PATH || !isAuthorized(req, url, token) || !originOk) {
+    if (url?.pathname !== WS_PATH || !isAuthorized(req, url, token) || !originOk) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

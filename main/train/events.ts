@@ -1,6 +1,29 @@
 /** What a training job reports while it runs (the API forwards these to the UI as they come). */
 export type TrainEvent =
-  | { type: 'prepared'; device: string; parameters: number; trainExamples: number; trainFeatures: number; validationExamples: number; stepsPerEpoch: number; totalSteps: number; resumedFromStep: number; initializedHead: string[]; scratch: boolean }
+  | {
+      type: 'prepared';
+      device: string;
+      parameters: number;
+      trainExamples: number;
+      trainFeatures: number;
+      validationExamples: number;
+      stepsPerEpoch: number;
+      totalSteps: number;
+      resumedFromStep: number;
+      initializedHead: string[];
+      scratch: boolean;
+      /** Examples per optimizer step (the user's batch size) = up to microBatch × accumulation. */
+      batchSize: number;
+      /** Examples per graph run, chosen to fit the memory budget. */
+      microBatch: number;
+      /** Micro-batches whose gradients are summed per optimizer step (1 = no accumulation). */
+      accumulation: number;
+      /** Estimated peak memory of training at the longest batch (main/train/memory.ts). */
+      memoryEstimateMiB: number;
+      memoryBudgetMiB: number;
+      /** False when even a micro-batch of one is estimated over the budget. */
+      memoryFits: boolean;
+    }
   | { type: 'step'; step: number; epoch: number; loss: number; lr: number; gradNorm: number; examplesPerSec: number; tokensPerSec: number; etaSec: number }
   | {
       type: 'evaluation';

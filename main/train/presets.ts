@@ -36,6 +36,12 @@ export interface Hyperparameters {
   seed: number;
   /** QA only: overlap between windows of a long context, in tokens. */
   stride: number;
+  /** Memory budget for training in MiB (default: half the machine's memory); batches that do not fit are split and accumulated. */
+  maxMemoryMiB?: number;
+  /** Examples per graph run when the user sets it (else chosen from the memory budget); the batch size stays the effective batch. */
+  microBatch?: number;
+  /** Opt-in: no updates to the embedding tables (faster, less memory; for small datasets on a pretrained model). */
+  freezeEmbeddings?: boolean;
 }
 
 // From scratch on banking77 (tiny, lr 1e-3, batch 32), validation accuracy still climbed

@@ -16,6 +16,7 @@ import { encodeSafetensors } from '../models/safetensors.ts';
 import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
+import { defaultMemoryBudget, planBatch, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
 import { saveModelFolder } from './model-folder.ts';
 
@@ -80,10 +81,21 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const gapExamples = gapIdx.map((i) => job.train[i]);
   const gapFeatures = task.features(gapExamples, tokenizer, featureOpts);
 
-  const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm } });
+  const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false });
   const device = 'cpu';
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
+    // Micro-batch × accumulation that fits the memory budget at the longest batch (it runs first).
+    const plan = planBatch({
+      config: prepared.config,
+      head,
+      seq: lengths.reduce((a, n) => Math.max(a, n), 1),
+      evalBatch: EVAL_BATCH,
+      batchSize: hp.batchSize,
+      budget: hp.maxMemoryMiB ? hp.maxMemoryMiB * 2 ** 20 : defaultMemoryBudget(),
+      freezeEmbeddings: hp.freezeEmbeddings ?? false,
+      ...(hp.microBatch ? { microBatch: hp.microBatch } : {}),
+    });
     const stepsPerEpoch = Math.ceil(trainFeatures.length / hp.batchSize);
     const totalSteps = stepsPerEpoch * hp.epochs;
     const warmup = warmupFromRatio(totalSteps, hp.warmupRatio);
@@ -100,7 +112,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       model.setOptimizerState({ m: ck.m, v: ck.v });
       state = ck.state;
     }
-    emit({ type: 'prepared', device, parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch' });
+    emit({ type: 'prepared', device, parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits });
 
     let threshold = state.threshold;
     const decodeOpts = (): DecodeOptions => ({ labels, ...(threshold !== undefined ? (labels.multiLabel ? { threshold } : { oosThreshold: threshold }) : {}) });
@@ -145,14 +157,15 @@ export async function train(job: TrainJob): Promise<TrainResult> {
           if (wasPaused) emit({ type: 'resumed', step: state.globalStep });
           const t0 = Date.now();
           const feats: Feature[] = batches[b].map((i) => trainFeatures[i]);
-          const batch = collate(feats, padId, head);
+          // One batch → `accumulation` micro-batches, each padded to its own longest example.
+          const micro = splitEvenly(feats, plan.accumulation).map((part) => collate(part, padId, head));
           const lr = linearWarmupDecay(state.globalStep, hp.lr, warmup, totalSteps);
-          const r = await model.step(batch, { lr, step: state.globalStep + 1, seed: hp.seed, dropout: true });
+          const r = await model.step(micro, { lr, step: state.globalStep + 1, seed: hp.seed, dropout: true });
           if (!Number.isFinite(r.loss)) throw new Error(`Training diverged at step ${state.globalStep + 1} (the loss became ${r.loss}); lower the learning rate and start again.`);
           state = { ...state, globalStep: state.globalStep + 1, epoch, batchInEpoch: b + 1 };
           stepsThisSession++;
           examplesThisSession += feats.length;
-          tokensThisSession += batch.batch * batch.seq;
+          tokensThisSession += micro.reduce((n, mb) => n + mb.batch * mb.seq, 0);
           const dt = (Date.now() - t0) / 1000;
           trainSecs += dt;
           state.elapsedSec += dt;

@@ -37,6 +37,13 @@ describe('request validation at the boundary', () => {
     expect(message(() => parse('projects.create', { name: 'a', colour: 'red' }))).toBe('The request has an unknown field "colour".');
   });
 
+  it('treats names inherited from Object.prototype as unknown, not as fields or kinds', () => {
+    expect(message(() => parse('projects.create', { name: 'a', constructor: 'x' }))).toBe('The request has an unknown field "constructor".');
+    for (const kind of ['constructor', 'toString', '__proto__']) {
+      expect(message(() => parse('runs.start', { datasetId: 1, base: { kind }, settings: SETTINGS }))).toBe('The base model must have kind pretrained or scratch.');
+    }
+  });
+
   it('refuses values of the wrong type, NaN and Infinity', () => {
     expect(message(() => parse('runs.get', { runId: '3' }))).toBe('The run must be a number.');
     expect(message(() => parse('runs.get', { runId: Number.NaN }))).toBe('The run must be a number.');

@@ -52,6 +52,13 @@ describe('encodings', () => {
     expect(r.stats.labels.map((l) => l.label).sort()).toEqual(['café', 'naïve']);
     expect(r.warnings.find((w) => w.code === 'encoding')?.message).toMatch(/not valid UTF-8, so it was read as Windows-1252/);
   });
+
+  it('falls back to Windows-1252 when the only non-UTF-8 byte is the last one, past the sniffed first megabyte', async () => {
+    const body = ['text,label', ...Array.from({ length: 30_000 }, (_, i) => `this is example number ${i} of many,${i % 2 ? 'a' : 'b'}`), 'a,caf'].join('\n');
+    const r = await analyzeImport(file('cp1252-tail.csv', Buffer.concat([Buffer.from(body), Buffer.from([0xe9])])), { task: 'classification' });
+    expect(r.files[0].encoding).toBe('windows-1252');
+    expect(r.stats.labels.map((l) => l.label)).toContain('café');
+  });
 });
 
 describe('formats', () => {
@@ -76,6 +83,19 @@ describe('formats', () => {
     const bad = await analyzeImport(p, { task: 'classification', sheet: 'Nope' });
     expect(bad.errors[0].message).toMatch(/no sheet named 'Nope'.*Readme, Resumes/);
     expect((await previewFile(p)).file.sheet).toBe('Readme');
+  });
+
+  it('XLSX: repeated header names stay separate columns, as in CSV', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Tickets');
+    ws.addRow(['text', 'label', 'label']);
+    for (const [text, label] of rows(20, ['billing', 'login'])) ws.addRow([text, label, 'reviewer note']);
+    const p = path.join(dir, 'dup-header.xlsx');
+    await wb.xlsx.writeFile(p);
+    const preview = await previewFile(p);
+    expect(preview.file.columns).toEqual(['text', 'label', 'label_2']);
+    const report = await analyzeImport(p, { task: 'classification', mapping: { text: 'text', label: 'label' } });
+    expect(report.stats.labels.map((l) => l.label).sort()).toEqual(['billing', 'login']);
   });
 
   it('JSON Lines and JSON arrays with multi-label arrays', async () => {

@@ -2,7 +2,8 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { selectFiles } from '../../main/models/hub/api.ts';
+import { checkRevision, selectFiles } from '../../main/models/hub/api.ts';
+import { cacheDirFor } from '../../main/models/hub/manifest.ts';
 import { registerLocalFolder } from '../../main/models/hub/local-folder.ts';
 import { loadModelFolder } from '../../main/models/load-folder.ts';
 import { readSafetensors, writeSafetensors } from '../../main/models/safetensors.ts';
@@ -20,6 +21,20 @@ describe('selectFiles', () => {
     expect(() => selectFiles('x/y', ['model.safetensors', 'vocab.txt'])).toThrow("'x/y' has no config.json");
     expect(() => selectFiles('x/y', ['config.json', 'tf_model.h5', 'vocab.txt'])).toThrow("'x/y' has no model.safetensors or pytorch_model.bin weights.");
     expect(() => selectFiles('x/y', ['config.json', 'model.safetensors'])).toThrow("'x/y' has no tokenizer files");
+  });
+});
+
+describe('revisions', () => {
+  it('keeps branches, tags, commits and refs/pr/N inside the model cache folder', () => {
+    for (const r of ['main', 'v1.0', 'refs/pr/1', 'a'.repeat(40)]) expect(() => checkRevision(r)).not.toThrow();
+    expect(cacheDirFor('/h', 'org/m', 'refs/pr/1')).toBe(path.join('/h', 'models', 'org--m', 'refs--pr--1'));
+  });
+
+  it('refuses a revision that would name a folder outside the cache (.., ., backslashes)', () => {
+    for (const r of ['..', '.', '../x', 'a/../../b', '..\\..\\x', 'a//b', '']) {
+      expect(() => checkRevision(r)).toThrow('is not a revision on the Hugging Face Hub');
+      expect(() => cacheDirFor('/h', 'org/m', r)).toThrow('is not a revision on the Hugging Face Hub');
+    }
   });
 });
 

@@ -101,6 +101,18 @@ describe('predictFile', () => {
     expect(rows.map((x) => x.text)).toEqual(texts);
   });
 
+  it('JSONL output keeps input fields that share a name with a prediction field, as CSV does', async () => {
+    const input = path.join(tmp, 'gold.jsonl');
+    fs.writeFileSync(input, [{ text: 'my invoice is wrong', labels: ['billing'], prediction: 'gold' }, { text: 'the app crashes', labels: ['technical'], prediction: 'gold' }].map((o) => JSON.stringify(o)).join('\n'));
+    const p = await folderPredictor(cls);
+    const r = await predictFile(p, { input, output: path.join(tmp, 'gold-out.jsonl') });
+    await p.dispose();
+    const rows = fs.readFileSync(r.output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x.labels)).toEqual([['billing'], ['technical']]);
+    expect(rows.map((x) => x.prediction)).toEqual(['gold', 'gold']);
+    expect(rows.every((x) => typeof x.model_prediction === 'string' && Array.isArray(x.model_labels) && typeof x.confidence === 'number')).toBe(true);
+  });
+
   it('a cancelled run leaves no output file behind', async () => {
     const input = path.join(tmp, 'cancel.txt');
     fs.writeFileSync(input, Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'));

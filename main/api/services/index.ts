@@ -56,7 +56,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         export: !!core.export,
       },
     }),
-    ...projectsService(ctx),
+    ...projectsService(ctx, (ids) => runs.stop(ids)),
     ...samplesService(ctx, core.import),
     ...uploads,
     ...importsService(ctx, core.import),

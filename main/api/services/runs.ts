@@ -2,7 +2,7 @@ import { probeDevices, type DeviceStatus } from '../../engine/devices.ts';
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { RunEvaluationPoint, RunProgress } from '../types.ts';
-import { getDataset, getRun, listMetrics, listRuns, getProject, loadExamples } from '../../store/index.ts';
+import { getDataset, getRun, listMetrics, listRuns, getProject, iterateExamples } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import { runDetail, runSummary } from './convert.ts';
 import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
@@ -26,7 +26,12 @@ const WAITING = 'main/train startRun';
 
 /** Mean words per training example, sampled: the estimate needs an order of magnitude only. */
 function meanWords(ctx: ServiceContext, datasetId: number): number {
-  const sample = loadExamples(ctx.store, datasetId, 'train').slice(0, 500);
+  // Reads only the first 500 rows: loading a million-row dataset to average 500 would stall the app.
+  const sample = [];
+  for (const e of iterateExamples(ctx.store, datasetId, 'train')) {
+    sample.push(e);
+    if (sample.length === 500) break;
+  }
   if (sample.length === 0) return 32;
   const words = sample.map((e) => {
     const x = e as { text?: string; tokens?: string[]; context?: string; question?: string };
@@ -43,8 +48,10 @@ function meanWords(ctx: ServiceContext, datasetId: number): number {
  * handles of live runs, forwards their events to every page, and remembers the latest progress
  * so a page that reconnects sees the run where it is.
  */
-export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefined): RunHandlers & { close(): Promise<void> } {
+export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefined): RunHandlers & { close(): Promise<void>; stop(runIds: readonly number[]): Promise<void> } {
   const live = new Map<number, RunHandle>();
+  // Runs whose resume from a checkpoint is under way: a second click meanwhile must not start a second trainer on the same run.
+  const resuming = new Set<number>();
   const latest = new Map<number, { progress?: RunProgress; evaluation?: RunEvaluationPoint }>();
 
   // A tiny model takes dozens of steps a second: pages get at most ~5 progress events a second
@@ -74,6 +81,13 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       live.delete(handle.runId);
       hooks.onStatus(handle.runId);
     });
+  };
+
+  /** Cancels these runs where they are live and waits until they have stopped writing. */
+  const stop = async (runIds: readonly number[]): Promise<void> => {
+    const handles = runIds.flatMap((id) => live.get(id) ?? []);
+    for (const h of handles) h.cancel();
+    await Promise.allSettled(handles.map((h) => h.done));
   };
 
   const existing = (runId: number) => {
@@ -115,9 +129,15 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       else {
         const r = existing(runId);
         if (r.status === 'completed') throw new ApiFailure('conflict', `Run ${runId} has finished; start a new run to train more.`);
+        if (resuming.has(runId)) throw new ApiFailure('conflict', `Run ${runId} is already resuming; wait for it to continue.`);
         const t = need(trainer, 'Resuming a run', WAITING);
         const resumeFrom = need(t.resumeFromCheckpoint, 'Resuming an interrupted run', 'main/train resumeRun');
-        track(await resumeFrom(ctx.store, ctx.home, runId, hooks));
+        resuming.add(runId);
+        try {
+          track(await resumeFrom(ctx.store, ctx.home, runId, hooks));
+        } finally {
+          resuming.delete(runId);
+        }
       }
       return runSummary(existing(runId));
     },
@@ -138,10 +158,8 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       existing(runId);
       return listMetrics(ctx.store, runId).map(({ step, epoch, name, value, split }) => ({ step, epoch, name, value, split }));
     },
-    async close() {
-      // Cancel live runs on shutdown; their last checkpoint stays and they can be resumed.
-      for (const h of live.values()) h.cancel();
-      await Promise.allSettled([...live.values()].map((h) => h.done));
-    },
+    // Cancel live runs on shutdown; their last checkpoint stays and they can be resumed.
+    close: () => stop([...live.keys()]),
+    stop,
   };
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure } from '../errors.ts';
 import type { ColumnMapping, SampleInfo } from '../types.ts';
-import { createProject, findProjectByName, getDataset, listProjects } from '../../store/index.ts';
+import { createProject, deleteProject, findProjectByName, getDataset, listProjects } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import { datasetSummary, projectSummary } from './convert.ts';
 import type { ImportPort } from './core.ts';
@@ -55,11 +55,18 @@ export function samplesService(ctx: ServiceContext, port: ImportPort | undefined
       const s = samples.find((x) => x.id === sampleId);
       if (!s) throw new ApiFailure('not_found', `There is no sample called "${sampleId}".`);
       const project = createProject(ctx.store, freeName(ctx, s.title));
-      const { datasetId } = await imp.commit(
-        ctx.store,
-        { projectId: project.id, path: path.join(dir, s.file), task: s.task, mapping: s.mapping, splits: { mode: 'random', train: 0.8, validation: 0.1, test: 0.1, seed: 42 }, name: s.title },
-        { onProgress: () => undefined, signal: new AbortController().signal },
-      );
+      let datasetId: number;
+      try {
+        ({ datasetId } = await imp.commit(
+          ctx.store,
+          { projectId: project.id, path: path.join(dir, s.file), task: s.task, mapping: s.mapping, splits: { mode: 'random', train: 0.8, validation: 0.1, test: 0.1, seed: 42 }, name: s.title },
+          { onProgress: () => undefined, signal: new AbortController().signal },
+        ));
+      } catch (err) {
+        // A sample that cannot be imported must not leave an empty project in the list.
+        deleteProject(ctx.store, project.id);
+        throw err;
+      }
       const summary = listProjects(ctx.store).find((p) => p.id === project.id);
       const d = getDataset(ctx.store, datasetId);
       if (!summary || !d) throw new ApiFailure('internal', 'The sample was imported but cannot be read back.');

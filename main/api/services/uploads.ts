@@ -34,6 +34,12 @@ export function uploadsService(ctx: ServiceContext): UploadHandlers & { close():
     if (!u || u.caller !== caller) throw new ApiFailure('not_found', 'This upload is no longer in progress. Choose the file again.');
     return u;
   };
+  // A broken upload is dropped at once: its descriptor closed and its partial copy deleted.
+  const abort = (uploadId: string, u: Upload): void => {
+    uploads.delete(uploadId);
+    fs.closeSync(u.fd);
+    fs.rmSync(path.dirname(u.file), { recursive: true, force: true });
+  };
   return {
     'uploads.begin': ({ fileName, size }, { caller }) => {
       const uploadId = randomBytes(12).toString('hex');
@@ -47,16 +53,22 @@ export function uploadsService(ctx: ServiceContext): UploadHandlers & { close():
       const u = get(uploadId, caller);
       if (offset !== u.received) throw new ApiFailure('invalid_request', `The upload lost a piece (expected byte ${u.received}, got ${offset}). Choose the file again.`);
       const bytes = Buffer.from(base64, 'base64');
-      if (u.received + bytes.length > u.size) throw new ApiFailure('invalid_request', 'The upload is larger than the file it announced. Choose the file again.');
+      if (u.received + bytes.length > u.size) {
+        abort(uploadId, u);
+        throw new ApiFailure('invalid_request', 'The upload is larger than the file it announced. Choose the file again.');
+      }
       fs.writeSync(u.fd, bytes);
       u.received += bytes.length;
       return { received: u.received };
     },
     'uploads.finish': ({ uploadId }, { caller }) => {
       const u = get(uploadId, caller);
+      if (u.received !== u.size) {
+        abort(uploadId, u);
+        throw new ApiFailure('invalid_request', `The upload stopped at ${u.received} of ${u.size} bytes. Choose the file again.`);
+      }
       fs.closeSync(u.fd);
       uploads.delete(uploadId);
-      if (u.received !== u.size) throw new ApiFailure('invalid_request', `The upload stopped at ${u.received} of ${u.size} bytes. Choose the file again.`);
       return { path: u.file };
     },
     close() {

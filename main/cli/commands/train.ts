@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CommandContext, ParsedArgs } from '../command.ts';
 import { UserError } from '../errors.ts';
-import { choice, num, str } from '../parse.ts';
+import { choice, flag, num, str } from '../parse.ts';
 import { importDataset } from '../../data/index.ts';
 import { ModelFormatError } from '../../models/config.ts';
 import { registerLocalFolder } from '../../models/hub/local-folder.ts';
@@ -32,6 +32,9 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   return (e) => {
     if (e.type === 'prepared') {
       ctx.out.info(`Training on ${e.device.toUpperCase()}: ${e.trainExamples} training examples, ${e.validationExamples} validation, ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), ${(e.parameters / 1e6).toFixed(1)}M parameters.`);
+      const split = e.accumulation > 1 ? `; batch ${e.batchSize} as ${e.microBatch} × ${e.accumulation} (gradient accumulation)` : '';
+      ctx.out.info(`Memory estimate ~${e.memoryEstimateMiB} MiB (budget ${e.memoryBudgetMiB} MiB)${split}.`);
+      if (!e.memoryFits) ctx.out.info(`Warning: even one example per step is estimated over the memory budget; training may run out of memory. Lower --max-length or raise --max-memory.`);
       if (e.scratch) ctx.out.info(SCRATCH_WARNING);
       if (e.resumedFromStep) ctx.out.info(`Resuming at step ${e.resumedFromStep}.`);
     } else if (e.type === 'step') {
@@ -54,6 +57,8 @@ function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, sc
   const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
   const base = presetHyperparameters({ preset, task, trainRows, scratch });
   const pick = (name: string, fallback: number, o: Parameters<typeof num>[2]) => num(args, name, o) ?? fallback;
+  const maxMemory = num(args, 'max-memory', { min: 64, integer: true });
+  const microBatch = num(args, 'micro-batch', { min: 1, max: 4096, integer: true });
   return {
     ...base,
     preset,
@@ -65,6 +70,9 @@ function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, sc
     seed: pick('seed', base.seed, { min: 0, max: 2 ** 31, integer: true }),
     warmupRatio: pick('warmup-ratio', base.warmupRatio, { min: 0, max: 1 }),
     weightDecay: pick('weight-decay', base.weightDecay, { min: 0, max: 1 }),
+    ...(maxMemory !== undefined ? { maxMemoryMiB: maxMemory } : {}),
+    ...(microBatch !== undefined ? { microBatch } : {}),
+    ...(flag(args, 'freeze-embeddings') ? { freezeEmbeddings: true } : {}),
   };
 }
 
@@ -144,6 +152,9 @@ export const trainCommand: Command = {
     { name: 'weight-decay', type: 'string', value: 'W', help: 'AdamW weight decay (not applied to biases and LayerNorm)' },
     { name: 'eval-steps', type: 'string', value: 'N', help: 'Evaluate every N steps instead of every epoch' },
     { name: 'seed', type: 'string', value: 'S', help: 'Seed for initialization, data order and dropout' },
+    { name: 'max-memory', type: 'string', value: 'MiB', help: 'Memory budget for training (default: half of this machine\'s memory); larger batches are split and their gradients accumulated' },
+    { name: 'micro-batch', type: 'string', value: 'M', help: 'Examples per forward/backward pass (default: the largest that fits the memory budget); gradients of ⌈B/M⌉ passes are accumulated into one step' },
+    { name: 'freeze-embeddings', type: 'boolean', help: 'Do not train the embedding tables (faster, less memory)' },
     { name: 'out', type: 'string', value: 'DIR', help: 'Also copy the trained model (a Hugging Face folder) here' },
     { name: 'resume', type: 'string', value: 'RUN', help: 'Continue a run that was interrupted, from its last checkpoint' },
   ],

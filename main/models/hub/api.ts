@@ -35,6 +35,16 @@ export function checkRepoId(repo: string): void {
   if (!REPO_ID.test(repo) || repo.includes('..')) throw new Error(`'${repo}' is not a Hugging Face model id; use the form org/name, e.g. google/bert_uncased_L-2_H-128_A-2.`);
 }
 
+/**
+ * Throws a sentence unless `revision` is a branch, tag or commit name that cannot leave the
+ * cache folder it names (`..`, `.` or a backslash would, on Windows even through the `--` escape).
+ */
+export function checkRevision(revision: string): void {
+  const unsafeChar = [...revision].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
+  const bad = revision === '' || unsafeChar || revision.split('/').some((seg) => seg === '' || seg === '.' || seg === '..');
+  if (bad) throw new Error(`'${revision}' is not a revision on the Hugging Face Hub; use a branch, tag or commit, e.g. main.`);
+}
+
 export function resolveUrl(endpoint: string, repo: string, revision: string, file: string): string {
   return `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
 }

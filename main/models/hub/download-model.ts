@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRepoId, fetchModelInfo, hubEndpoint, resolveUrl, selectFiles, shardsOf, type HubFile } from './api.ts';
+import { checkRepoId, checkRevision, fetchModelInfo, hubEndpoint, resolveUrl, selectFiles, shardsOf, type HubFile } from './api.ts';
 import { downloadFile, type Progress } from './download-file.ts';
 import { cacheDirFor, hubModelId, registerModel, resolveCachedModel, type ModelFile, type RegisteredModel } from './manifest.ts';
 import { readModelType } from './local-folder.ts';
@@ -29,6 +29,7 @@ export interface DownloadModelOptions {
 export async function downloadModel(opts: DownloadModelOptions): Promise<RegisteredModel> {
   const revision = opts.revision ?? 'main';
   checkRepoId(opts.repo);
+  checkRevision(revision);
   const cached = await resolveCachedModel(opts.home, opts.repo, revision);
   if (cached) return cached;
   const env = opts.env ?? process.env;

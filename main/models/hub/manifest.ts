@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkRevision } from './api.ts';
 
 /**
  * The model registry: `${home}/models/manifest.json`, one entry per model the app can use
@@ -55,6 +56,7 @@ export function manifestPath(home: string): string {
 
 /** `org/name` + revision → `${home}/models/org--name/revision`; a name without org keeps its name. */
 export function cacheDirFor(home: string, repo: string, revision: string): string {
+  checkRevision(revision);
   return path.join(modelsDir(home), repo.replace('/', '--'), revision.replace(/\//g, '--'));
 }
 

@@ -1,5 +1,10 @@
 /** Small formatting helpers shared by the screens. */
 
+/** The sentence to show for anything a call threw (API errors carry the server's sentence). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function percent(x: number, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;
 }

@@ -1,6 +1,7 @@
 import type { EvalExample, Evaluation, SplitName } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 /** The evaluation of a finished run, and the examples behind one confusion-matrix cell. */
 export class EvaluationState {
@@ -46,7 +47,7 @@ export class EvaluationState {
         this.#error = null;
       }
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     } finally {
       this.#loading = false;
     }
@@ -57,7 +58,7 @@ export class EvaluationState {
       const examples = await this.#client.call('evaluation.cell', { runId, split: this.#split, gold, predicted, limit: 50 });
       this.#cell = { gold, predicted, examples };
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 }

@@ -1,5 +1,6 @@
-import type { ExportArtifact, ExportFormat } from '../../../main/api/contract.ts';
+import type { EventData, ExportArtifact, ExportFormat } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
+import { messageOf } from '../lib/format.ts';
 
 export const FORMATS: { format: ExportFormat; label: string; detail: string }[] = [
   { format: 'onnx', label: 'ONNX', detail: 'Runs in ONNX Runtime from Python, Node, C#, Java… (float32, exact).' },
@@ -16,19 +17,29 @@ export class ExportState {
   #artifacts = $state<ExportArtifact[]>([]);
   #outFolder = $state<string | null>(null);
   #error = $state<string | null>(null);
+  /**
+   * While `export.start` is in flight, the latest event of each job: the server starts the job
+   * before it answers, so its first events (or, for a fast failure, its last) can arrive before
+   * the page knows the job id.
+   */
+  #early: Record<string, EventData<'export.progress'>> | null = null;
   readonly #client: ApiClient;
 
   constructor(client: ApiClient) {
     this.#client = client;
     client.on('export.progress', (p) => {
-      if (p.jobId !== this.#jobId) return;
-      this.#progress = { phase: p.phase, fraction: p.fraction, format: p.format };
-      if (p.done) {
-        this.#jobId = null;
-        if (p.artifacts) this.#artifacts = p.artifacts;
-        this.#error = p.error ?? null;
-      }
+      if (this.#early) this.#early[p.jobId] = p;
+      if (p.jobId === this.#jobId) this.#apply(p);
     });
+  }
+
+  #apply(p: EventData<'export.progress'>): void {
+    this.#progress = { phase: p.phase, fraction: p.fraction, format: p.format };
+    if (p.done) {
+      this.#jobId = null;
+      if (p.artifacts) this.#artifacts = p.artifacts;
+      this.#error = p.error ?? null;
+    }
   }
 
   get formats(): ExportFormat[] {
@@ -64,7 +75,7 @@ export class ExportState {
     try {
       this.#artifacts = await this.#client.call('export.list', { runId });
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -73,7 +84,7 @@ export class ExportState {
       const r = await this.#client.call('system.pickPath', { purpose: 'export-folder' });
       if (r.path) this.#folder = r.path;
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -81,13 +92,19 @@ export class ExportState {
     this.#error = null;
     this.#artifacts = [];
     this.#progress = { phase: 'starting', fraction: 0, format: null };
+    const early: Record<string, EventData<'export.progress'>> = {};
+    this.#early = early;
     try {
       const job = await this.#client.call('export.start', { runId, formats: this.#formats, ...(this.#folder.trim() ? { folder: this.#folder.trim() } : {}) });
       this.#jobId = job.jobId;
       this.#outFolder = job.folder;
+      const missed = early[job.jobId];
+      if (missed) this.#apply(missed);
     } catch (err) {
       this.#progress = null;
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
+    } finally {
+      if (this.#early === early) this.#early = null;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { MetricPoint, RunDetail } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 export interface RunColumn {
   run: RunDetail;
@@ -49,7 +50,7 @@ export class HistoryState {
       if (cols) this.#columns = cols;
       this.#error = null;
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     } finally {
       this.#loading = false;
     }

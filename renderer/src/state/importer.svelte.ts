@@ -1,6 +1,7 @@
 import type { ColumnMapping, DatasetSummary, FilePreview, ImportReport, SplitSettings, TaskKind } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 /** Which columns each task needs (required first), with the words the form shows. */
 export const ROLES: Record<TaskKind, { role: keyof ColumnMapping; label: string; required: boolean }[]> = {
@@ -37,6 +38,8 @@ const CHUNK = 768 * 1024; // bytes per upload message; base64 makes it ~1 MB on 
 export class ImportState {
   #path = $state<string | null>(null);
   #fileName = $state('');
+  /** The workbook sheet the preview shows, and so the one the import reads. */
+  #sheet = $state<string | undefined>(undefined);
   #uploaded = $state(0);
   #uploadTotal = $state(0);
   #preview = $state<FilePreview | null>(null);
@@ -64,6 +67,9 @@ export class ImportState {
   }
   get fileName(): string {
     return this.#fileName;
+  }
+  get sheet(): string | undefined {
+    return this.#sheet;
   }
   get uploadFraction(): number {
     return this.#uploadTotal ? this.#uploaded / this.#uploadTotal : 0;
@@ -106,7 +112,7 @@ export class ImportState {
     try {
       return await fn();
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
       return undefined;
     } finally {
       this.#busy = null;
@@ -117,6 +123,7 @@ export class ImportState {
     this.#latest.invalidate();
     this.#path = null;
     this.#fileName = '';
+    this.#sheet = undefined;
     this.#preview = null;
     this.#report = null;
     this.#mapping = {};
@@ -161,6 +168,7 @@ export class ImportState {
     const preview = await this.#do(`Reading ${fileName}…`, () => this.#latest.run(() => this.#client.call('import.preview', { path, ...(sheet ? { sheet } : {}) })));
     if (!preview) return;
     this.#preview = preview;
+    this.#sheet = sheet ?? preview.sheets?.[0];
     this.#mapping = { ...preview.guessedMapping };
     if (preview.guessedTask) this.#task = preview.guessedTask;
     if (preview.guessedMapping.split) this.#splits = { ...this.#splits, mode: 'file' };
@@ -187,7 +195,7 @@ export class ImportState {
   #request(projectId: number) {
     if (!this.#path) throw new Error('Choose a file first.');
     this.#jobId = `import-${Date.now()}`;
-    return { projectId, path: this.#path, task: this.#task, mapping: this.#mapping, splits: this.#splits, jobId: this.#jobId, ...(this.#preview?.sheets?.length ? { sheet: this.#preview.sheets[0] } : {}) };
+    return { projectId, path: this.#path, task: this.#task, mapping: this.#mapping, splits: this.#splits, jobId: this.#jobId, ...(this.#sheet !== undefined ? { sheet: this.#sheet } : {}) };
   }
 
   async analyze(projectId: number): Promise<void> {

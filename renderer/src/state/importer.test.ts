@@ -59,4 +59,16 @@ describe('ImportState', () => {
     t.emit('import.progress', { jobId, phase: 'checking', rows: 5, bytesRead: 1, bytesTotal: 4 });
     expect(state.progress).toEqual({ phase: 'checking', rows: 5, fraction: 0.25 });
   });
+
+  it('imports the sheet the user chose and previewed, not always the first', async () => {
+    const { state, t } = setup();
+    t.handlers['import.preview'] = (p: { sheet?: string }) => ({ ...PREVIEW, sheets: ['Summary', 'Tickets'], rows: [[p.sheet ?? 'Summary', 'a']] });
+    t.handlers['import.analyze'] = () => ({ ok: true });
+    await state.open('/tmp/x.xlsx', 'x.xlsx');
+    expect(state.sheet).toBe('Summary');
+    await state.open('/tmp/x.xlsx', 'x.xlsx', 'Tickets');
+    expect(state.sheet).toBe('Tickets');
+    await state.analyze(1);
+    expect(t.calls.at(-1)).toMatchObject({ method: 'import.analyze', params: { sheet: 'Tickets' } });
+  });
 });

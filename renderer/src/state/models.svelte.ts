@@ -1,5 +1,6 @@
 import type { BaseModel, CatalogEntry, ModelInfo } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
+import { messageOf } from '../lib/format.ts';
 
 export type ScratchSize = 'tiny' | 'mini' | 'small';
 
@@ -59,7 +60,7 @@ export class ModelsState {
       this.#catalog = r.catalog;
       this.#error = null;
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -70,7 +71,7 @@ export class ModelsState {
       this.#cached = [...this.#cached.filter((x) => x.id !== m.id), m];
       this.#choice = { kind: 'pretrained', modelId: m.id };
     } catch (err) {
-      this.#downloads = { ...this.#downloads, [repo]: { received: 0, total: 0, error: err instanceof Error ? err.message : String(err) } };
+      this.#downloads = { ...this.#downloads, [repo]: { received: 0, total: 0, error: messageOf(err) } };
     }
   }
 
@@ -86,7 +87,7 @@ export class ModelsState {
       this.#cached = [...this.#cached.filter((x) => x.id !== m.id), m];
       this.#choice = { kind: 'pretrained', modelId: m.id };
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     } finally {
       this.#busy = null;
     }
@@ -97,7 +98,7 @@ export class ModelsState {
       const r = await this.#client.call('system.pickPath', { purpose: 'model-folder' });
       if (r.path) await this.addFolder(r.path);
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { DatasetSummary, ProjectSummary, SampleInfo } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
+import { messageOf } from '../lib/format.ts';
 
 /** The project list with its create / rename / delete actions and the samples. */
 export class ProjectsState {
@@ -37,7 +38,7 @@ export class ProjectsState {
     try {
       return await fn();
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
       return undefined;
     } finally {
       if (label) this.#busy = null;

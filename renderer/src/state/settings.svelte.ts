@@ -1,6 +1,7 @@
 import type { BaseModel, Estimate, PresetName, RunSummary, TrainSettings } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 /** Every hyperparameter with a one-line explanation, in the order the Advanced section shows them. */
 export const FIELDS: { key: keyof TrainSettings; label: string; help: string; step: number; min: number; max: number }[] = [
@@ -55,7 +56,7 @@ export class SettingsState {
       this.#error = null;
       this.choosePreset(this.#preset === 'custom' ? 'quick' : this.#preset);
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -79,7 +80,7 @@ export class SettingsState {
     try {
       return await this.#client.call('runs.start', { datasetId, base, settings: this.#settings });
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
       return undefined;
     } finally {
       this.#starting = false;

@@ -1,6 +1,7 @@
 import type { MetricPoint, RunDetail, RunEvaluationPoint, RunProgress, RunSummary } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 export interface Point {
   step: number;
@@ -127,7 +128,7 @@ export class TrainingState {
       this.#run = { ...this.#run, ...r };
       this.#error = null;
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 }

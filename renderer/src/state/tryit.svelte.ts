@@ -1,6 +1,7 @@
 import type { Prediction, TaskKind } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
+import { messageOf } from '../lib/format.ts';
 
 /** "Try it": one input, one prediction; typing more makes older answers stale. */
 export class TryState {
@@ -60,7 +61,7 @@ export class TryState {
       const run = await this.#latest.run(() => this.#client.call('runs.get', { runId }));
       if (run) this.#task = run.task;
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     }
   }
 
@@ -77,7 +78,7 @@ export class TryState {
         this.#error = null;
       }
     } catch (err) {
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = messageOf(err);
     } finally {
       this.#busy = false;
     }
