@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createEngineModel, type EngineModel, type TensorData } from '../engine/api.ts';
-import { readSafetensors } from '../models/safetensors.ts';
+import { createEngineModel, type TensorData } from '../engine/api.ts';
+import { encodeSafetensors, readSafetensors } from '../models/safetensors.ts';
 import { collate } from '../tasks/collate.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { DecodeOptions, Feature, LabelSet, TaskModule, TaskName } from '../tasks/types.ts';
@@ -12,7 +12,6 @@ import { CancelledError, RunControl } from './control.ts';
 import { initialEarlyStopping, updateEarlyStopping } from './early-stopping.ts';
 import { evaluateExamples } from './evaluate.ts';
 import type { StopReason, TrainEvent } from './events.ts';
-import { encodeSafetensors } from '../models/safetensors.ts';
 import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
@@ -208,4 +207,3 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   }
 }
 
-export type { EngineModel };
