@@ -22,6 +22,8 @@ export interface TrainerState {
   elapsedSec: number;
   /** Threshold tuned on validation (multi-label / out-of-scope), if any. */
   threshold?: number;
+  /** Micro-batches per optimizer step chosen at the start; a resumed run keeps it (same sums, same bits). */
+  accumulation?: number;
 }
 
 export interface Checkpoint {

@@ -85,7 +85,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
     // Micro-batch × accumulation that fits the memory budget at the longest batch (it runs first).
-    const plan = planBatch({
+    const planned = planBatch({
       config: prepared.config,
       head,
       seq: lengths.reduce((a, n) => Math.max(a, n), 1),
@@ -111,6 +111,10 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       model.setOptimizerState({ m: ck.m, v: ck.v });
       state = ck.state;
     }
+    // A resumed run splits batches as it did before the interruption, whatever memory says now.
+    const accumulation = state.accumulation ?? planned.accumulation;
+    state.accumulation = accumulation;
+    const plan = { ...planned, accumulation, microBatch: Math.ceil(hp.batchSize / accumulation) };
     emit({ type: 'prepared', device, parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits });
 
     let threshold = state.threshold;
