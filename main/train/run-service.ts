@@ -34,8 +34,17 @@ export function createTrainingRun(store: Store, projectId: number, datasetId: nu
   return createRun(store, { projectId, datasetId, task: spec.task, baseModel: baseModelName(spec.base), config: spec as unknown as Record<string, unknown>, device: 'cpu' });
 }
 
+/** Hashes in 1 MiB chunks: a BERT-base weights file is ~440 MB and must not sit in memory twice. */
 function sha256(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** Metrics go to the store in batches: one transaction per evaluation or every 20 steps. */
@@ -64,7 +73,7 @@ class MetricBuffer {
 export async function executeRun(store: Store, home: string, runId: number, opts: { control?: RunControl; onEvent?: (e: TrainEvent) => void; resume?: boolean } = {}): Promise<TrainResult> {
   const run = getRun(store, runId);
   if (!run) throw new Error(`There is no run ${runId}; list runs with 'bert-studio runs'.`);
-  if (run.datasetId === null) throw new Error(`Run ${runId} has no dataset.`);
+  if (run.datasetId === null) throw new Error(`The dataset of run ${runId} was deleted; start a new run on another dataset.`);
   const dataset = getDataset(store, run.datasetId);
   if (!dataset) throw new Error(`The dataset of run ${runId} was deleted; start a new run on another dataset.`);
   const spec = run.config as unknown as RunSpec;
