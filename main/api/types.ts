@@ -3,6 +3,8 @@
  * (timestamps are ISO strings). The renderer imports these types; main/ produces them.
  */
 
+import type { Hyperparameters } from '../train/presets.ts';
+
 export type TaskKind = 'classification' | 'ner' | 'qa' | 'intent';
 export const TASKS: readonly TaskKind[] = ['classification', 'ner', 'qa', 'intent'];
 
@@ -183,21 +185,11 @@ export interface CatalogEntry {
 
 export type BaseModel = { kind: 'pretrained'; modelId: string } | { kind: 'scratch'; size: 'tiny' | 'mini' | 'small' };
 
-/** The trainer's hyperparameters, field for field (main/train/presets.ts `Hyperparameters`). */
-export interface TrainSettings {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  maxLength: number;
-  warmupRatio: number;
-  weightDecay: number;
-  patience: number;
-  minDelta: number;
-  maxGradNorm: number;
-  seed: number;
-  /** QA only: overlap between windows of a long context, in tokens. */
-  stride: number;
-}
+/**
+ * The trainer's hyperparameters as the UI sets them: the trainer's own type (type-only, so the
+ * renderer bundles nothing from main/train), less the memory options the UI does not offer yet.
+ */
+export type TrainSettings = Omit<Hyperparameters, 'maxMemoryMiB' | 'microBatch' | 'freezeEmbeddings'>;
 
 export type PresetName = 'quick' | 'balanced' | 'thorough';
 
