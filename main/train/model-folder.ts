@@ -23,8 +23,7 @@ export const STUDIO_FILE = 'bert_studio.json';
  */
 export function saveModelFolder(dir: string, m: { config: ModelConfig; head: HeadSpec; labels: LabelSet; params: Map<string, TensorData>; tokenizerDir: string; threshold?: number; maxLength: number; task: TaskName }): void {
   replaceDirAtomic(dir, (tmp) => {
-    const names = m.head.kind === 'joint-intent-slots' ? m.labels.names : m.labels.names;
-    fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(trainedConfig(m.config, m.head, names, m.labels.slots ?? []), null, 2) + '\n');
+    fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(trainedConfig(m.config, m.head, m.labels.names, m.labels.slots ?? []), null, 2) + '\n');
     writeSafetensors(path.join(tmp, 'model.safetensors'), m.params, { metadata: { format: 'pt' } });
     copyTokenizerFiles(m.tokenizerDir, tmp);
     const info: StudioModelInfo = { task: m.task, labels: m.labels, maxLength: m.maxLength, ...(m.threshold !== undefined ? { threshold: m.threshold } : {}) };
