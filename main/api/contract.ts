@@ -4,7 +4,7 @@
  * (electron/ipc.ts, electron/preload.ts) and WebSocket (main/server/ws.ts) — are generated from
  * COMMANDS and EVENTS below; nothing else crosses the process boundary.
  */
-import { arr, id, int, num, obj, oneOf, opt, str, type, union, type Infer, type Schema } from './schema.ts';
+import { arr, bool, id, int, num, obj, oneOf, opt, refine, str, type, union, type Infer, type Schema } from './schema.ts';
 import type * as T from './types.ts';
 
 const task = oneOf(['classification', 'ner', 'qa', 'intent'] as const);
@@ -51,7 +51,10 @@ const importRequest = obj(
   { projectId: 'project', path: 'file', mapping: 'column mapping', splits: 'split settings' },
 );
 
-export const trainSettings = obj(
+/** Below this the runtime alone (Node + ONNX Runtime, ~200 MiB) does not fit: no model could train. */
+export const MIN_MEMORY_MIB = 256;
+
+const settingsFields = obj(
   {
     epochs: int({ min: 1, max: 200 }),
     batchSize: int({ min: 1, max: 1024 }),
@@ -64,10 +67,41 @@ export const trainSettings = obj(
     maxGradNorm: num({ min: 0, max: 100 }),
     seed: int({ min: 0, max: 2 ** 31 - 1 }),
     stride: int({ min: 0, max: 256 }),
+    // 4 TiB: far above any desktop; the service also refuses more than this computer has.
+    maxMemoryMiB: opt(int({ min: 1, max: 4 * 2 ** 20 })),
+    microBatch: opt(int({ min: 1, max: 1024 })),
+    freezeEmbeddings: opt(bool()),
+    // BERT-large has 24 layers; the service checks the number against the chosen model.
+    freezeLayers: opt(int({ min: 0, max: 47 })),
+    // 'auto' (the default): a verified hardware GPU, else the CPU; the service checks a GPU asked for by name against the probe.
+    device: opt(oneOf(['auto', 'cpu', 'webgpu'] as const)),
   },
-  { batchSize: 'batch size', lr: 'learning rate', maxLength: 'max length', warmupRatio: 'warmup share', weightDecay: 'weight decay', minDelta: 'minimum improvement', maxGradNorm: 'gradient clipping norm', stride: 'QA window overlap' },
+  {
+    batchSize: 'batch size',
+    lr: 'learning rate',
+    maxLength: 'max length',
+    warmupRatio: 'warmup share',
+    weightDecay: 'weight decay',
+    minDelta: 'minimum improvement',
+    maxGradNorm: 'gradient clipping norm',
+    stride: 'QA window overlap',
+    maxMemoryMiB: 'memory limit (MiB)',
+    microBatch: 'examples per pass (micro-batch)',
+    freezeEmbeddings: 'freeze word embeddings option',
+    freezeLayers: 'number of frozen layers',
+    device: 'training device',
+  },
   { flat: true },
 );
+
+/** Rules across fields, and limits that need a reason a user can act on. */
+export const trainSettings = refine(settingsFields, (s) => {
+  if (s.maxMemoryMiB !== undefined && s.maxMemoryMiB < MIN_MEMORY_MIB)
+    return `The memory limit must be at least ${MIN_MEMORY_MIB} MiB: the training runtime alone needs about 200 MiB. Raise it, or leave it empty for the default (half of this computer's memory).`;
+  if (s.microBatch !== undefined && s.microBatch > s.batchSize)
+    return `The examples per pass (${s.microBatch}) must be at most the batch size (${s.batchSize}): each batch is split into passes of that many examples. Lower it, or leave it empty to let the memory limit choose.`;
+  return undefined;
+});
 
 export const baseModel = union({
   pretrained: obj({ modelId: str({ min: 1, max: 500 }) }),
@@ -117,7 +151,8 @@ export const COMMANDS = {
   'models.download': cmd(obj({ repo: str({ min: 3, max: 200 }), revision: opt(str({ min: 1, max: 100 })) }), type<T.ModelInfo>(), 6 * 60 * 60_000),
   'models.cancelDownload': cmd(obj({ repo: str({ min: 3, max: 200 }) }), type<{ cancelled: boolean }>()),
 
-  'runs.estimate': cmd(obj({ datasetId: id(), base: baseModel }, { datasetId: 'dataset', base: 'base model' }), type<T.Estimate>()),
+  /** The presets' estimates; with `settings`, also the estimate of those (and their memory options apply to every preset). */
+  'runs.estimate': cmd(obj({ datasetId: id(), base: baseModel, settings: opt(trainSettings) }, { datasetId: 'dataset', base: 'base model', settings: 'settings' }), type<T.Estimate>(), 120_000),
   'runs.start': cmd(obj({ datasetId: id(), base: baseModel, settings: trainSettings }, { datasetId: 'dataset', base: 'base model', settings: 'settings' }), type<T.RunSummary>()),
   'runs.pause': cmd(runId, type<T.RunSummary>()),
   'runs.resume': cmd(runId, type<T.RunSummary>()),
@@ -137,6 +172,8 @@ export const COMMANDS = {
   /** Desktop only: native dialogs. Browser mode answers `unsupported` and the UI uses an upload. */
   'system.pickPath': cmd(obj({ purpose: oneOf(['import-file', 'model-folder', 'export-folder'] as const) }), type<{ path: string | null }>(), LONG),
   'system.showInFolder': cmd(obj({ path: filePath }), type<{ shown: boolean }>()),
+  /** The compute devices and why each GPU provider is or is not used (probed once per process). */
+  'system.devices': cmd(none, type<T.DeviceReport>(), 120_000),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -150,6 +187,8 @@ export const EVENTS = {
   'run.progress': type<T.RunProgress>(),
   'run.evaluation': type<T.RunEvaluationPoint>(),
   'run.status': type<T.RunSummary>(),
+  /** The trainer's device and batch plan, once per start or resume of a run. */
+  'run.plan': type<{ runId: number; plan: T.RunPlan }>(),
   'models.download': type<{ repo: string; file: string; received: number; total: number; done: boolean; error?: string }>(),
   'export.progress': type<{ jobId: string; runId: number; format: T.ExportFormat | null; phase: string; fraction: number; done: boolean; artifacts?: T.ExportArtifact[]; error?: string }>(),
   'evaluation.ready': type<{ runId: number; split: T.SplitName }>(),

@@ -161,6 +161,22 @@ export function obj<S extends Shape>(shape: S, label?: Record<string, string>, o
   };
 }
 
+/**
+ * A schema plus a rule across its fields (e.g. the micro-batch at most the batch size): `rule`
+ * returns the sentence to show when the parsed value breaks it, or undefined.
+ */
+export function refine<T>(inner: Schema<T>, rule: (value: T) => string | undefined): Schema<T> {
+  return {
+    kind: inner.kind,
+    parse(v, where) {
+      const parsed = inner.parse(v, where);
+      const problem = rule(parsed);
+      if (problem !== undefined) throw new BoundaryError(problem);
+      return parsed;
+    },
+  };
+}
+
 /** A tagged union on `kind`, e.g. the base model (pretrained or from scratch). */
 export function union<const U extends Record<string, Schema<object>>>(cases: U): Schema<{ [K in keyof U]: Infer<U[K]> & { kind: K } }[keyof U]> {
   return {

@@ -187,23 +187,83 @@ export type BaseModel = { kind: 'pretrained'; modelId: string } | { kind: 'scrat
 
 /**
  * The trainer's hyperparameters as the UI sets them: the trainer's own type (type-only, so the
- * renderer bundles nothing from main/train), less the memory options the UI does not offer yet.
+ * renderer bundles nothing from main/train), memory options included.
  */
-export type TrainSettings = Omit<Hyperparameters, 'maxMemoryMiB' | 'microBatch' | 'freezeEmbeddings'>;
+export type TrainSettings = Hyperparameters;
 
 export type PresetName = 'quick' | 'balanced' | 'thorough';
 
-export interface PresetEstimate {
-  preset: PresetName;
+/** The trainer's memory plan for one set of settings (main/train/memory.ts planBatch). */
+export interface MemoryPlan {
+  /** Estimated peak memory of the run, in MiB. */
+  peakMiB: number;
+  /** The limit the plan fits under: the user's memory limit, or the trainer's default. */
+  budgetMiB: number;
+  batchSize: number;
+  /** Examples per forward/backward pass. */
+  microBatch: number;
+  /** Passes whose gradients are added up into one optimizer step (1 = the batch in one pass). */
+  accumulation: number;
+  /** False when even one example per pass is estimated over the limit. */
+  fits: boolean;
+  /** The plan in one sentence for the user: the split, or what to change when it does not fit. */
+  sentence: string;
+}
+
+export interface RunEstimate {
   settings: TrainSettings;
+  /** A rough formula (shown as "about"), not a measurement. */
   seconds: number;
-  memoryMb: number;
+  memory: MemoryPlan;
+}
+
+export interface PresetEstimate extends RunEstimate {
+  preset: PresetName;
 }
 
 export interface Estimate {
+  /** The device sentence: where the run trains, and why no GPU when it is the CPU. */
   device: string;
   trainRows: number;
   presets: PresetEstimate[];
+  /** The estimate of the settings sent with the request (the user's custom settings), when any. */
+  custom?: RunEstimate;
+  /** The base model's encoder: layers (for "freeze the lowest N layers") and whether it is pretrained. */
+  model: { layers: number; hidden: number; pretrained: boolean };
+  /** The trainer's memory limit when the user sets none (half of this computer's memory), in MiB. */
+  defaultMemoryMiB: number;
+  /** This computer's memory, in MiB: the highest memory limit the API accepts. */
+  totalMemoryMiB: number;
+}
+
+export type DeviceId = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+
+/** One compute device as probed on this machine (main/engine/devices.ts). */
+export interface DeviceInfo {
+  device: DeviceId;
+  /** Its name for people, e.g. "CUDA (NVIDIA)". */
+  label: string;
+  /** Usable for training runs in this version. */
+  training: boolean;
+  /** The provider started and ran a small graph here. */
+  works: boolean;
+  /** One sentence: why it is or is not used, and what to do. */
+  reason: string;
+  /**
+   * A run may ask for it by name (the Device setting): its training step was verified here.
+   * On a software GPU adapter too, which Automatic never picks; `software` then says so.
+   */
+  selectable: boolean;
+  /** It runs on a software (CPU-emulated) GPU driver: correct, but slower than the CPU. */
+  software?: string;
+}
+
+export interface DeviceReport {
+  /** The device training runs use. */
+  training: DeviceId;
+  /** The announcement, e.g. "No usable GPU found — training on the CPU (2 cores): …". */
+  sentence: string;
+  devices: DeviceInfo[];
 }
 
 export interface RunProgress {
@@ -236,10 +296,40 @@ export interface MetricPoint {
   split: 'train' | 'validation' | 'test';
 }
 
+/**
+ * How the trainer runs a run, as it decided when the run started (main/train's `prepared`
+ * event): the device, the batch split that fits the memory limit, and the estimate behind it.
+ * Kept with the run, so a reopened app shows how a finished run trained.
+ */
+export interface RunPlan {
+  /** 'cpu', 'cuda'…: the device the run trains on. */
+  device: string;
+  /** Threads of the CPU runtime (this computer's cores); absent on a GPU. */
+  cores?: number;
+  /** Why this device: for the CPU when a GPU was possible, why not the GPU (absent for runs planned before it was kept). */
+  deviceReason?: string;
+  /** The device works but is a poor choice, e.g. a software GPU adapter asked for by name. */
+  deviceWarning?: string;
+  /** Examples per optimizer step (the user's batch size). */
+  batchSize: number;
+  /** Examples per forward/backward pass. */
+  microBatch: number;
+  /** Passes whose gradients are added up into one optimizer step (1 = the batch in one pass). */
+  accumulation: number;
+  /** Estimated peak memory at the longest batch, in MiB. */
+  peakMiB: number;
+  /** The memory limit the split was chosen for, in MiB. */
+  budgetMiB: number;
+  /** False when even one example per pass is estimated over the limit. */
+  fits: boolean;
+}
+
 export interface RunDetail extends RunSummary {
   settings: TrainSettings;
   base: BaseModel;
   device?: string;
+  /** Absent until the trainer has prepared the run (and for runs trained outside the app). */
+  plan?: RunPlan;
   progress?: RunProgress;
   lastEvaluation?: RunEvaluationPoint;
   bestStep?: number;

@@ -1,8 +1,10 @@
 // The engine's contract with the rest of the app (trainer, tasks, export). Types only here
 // plus re-exports of the functions that implement them, so callers import one module.
 import type { ModelConfig } from '../models/config.ts';
+import type { Device } from './runtime.ts';
 
 export type { ModelConfig } from '../models/config.ts';
+export type { Device } from './runtime.ts';
 
 export type HeadSpec =
   | { kind: 'sequence-classification'; numLabels: number; multiLabel?: boolean }
@@ -125,9 +127,19 @@ export interface CreateEngineModelOptions {
   head: HeadSpec;
   weights: Map<string, TensorData>;
   adamw: AdamWConfig;
-  device?: 'cpu';
+  /**
+   * Where every session of the model runs (default 'cpu'). Sessions open only on devices enabled
+   * in this build (runtime.ts); whether this machine can train on one is the device probe's call
+   * (devices.ts), which the trainer asks before it passes a GPU here.
+   */
+  device?: Device;
   /** No gradient or AdamW update for the embedding tables (and their LayerNorm): they stay as loaded. */
   freezeEmbeddings?: boolean;
+  /**
+   * Also freeze encoder layers 0..N-1 (implies frozen embeddings): no gradient, AdamW state or
+   * update for them, and the backward stops at layer N. A whole number from 0 to layers - 1.
+   */
+  freezeLayers?: number;
 }
 
 export { createEngineModel } from './model.ts';

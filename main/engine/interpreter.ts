@@ -106,9 +106,11 @@ export class Interpreter {
       case 'Sub':
         return [this.binary(x, y, x.dtype, (p, q) => p - q, (p, q) => BigInt.asIntN(64, p - q))];
       case 'Mul':
-        return [this.binary(x, y, x.dtype, (p, q) => p * q, (p, q) => BigInt.asIntN(64, p * q))];
+        // int32 products wrap, as ORT's kernels do (the dropout hash relies on it); a double would round them first.
+        return [this.binary(x, y, x.dtype, x.dtype === 'int32' ? Math.imul : (p, q) => p * q, (p, q) => BigInt.asIntN(64, p * q))];
       case 'Div':
-        return [this.binary(x, y, x.dtype, (p, q) => p / q, (p, q) => p / q)];
+        // Integer division truncates toward zero (BigInt division does; Int32Array stores do).
+        return [this.binary(x, y, x.dtype, x.dtype === 'int32' ? (p, q) => Math.trunc(p / q) : (p, q) => p / q, (p, q) => p / q)];
       case 'Mod':
         // ONNX Mod with fmod=0: the result has the divisor's sign.
         return [this.binary(x, y, x.dtype, (p, q) => ((p % q) + q) % q, (p, q) => ((p % q) + q) % q)];
@@ -213,6 +215,10 @@ export class Interpreter {
         return [this.softmax(x, ai('axis', -1), n.op === 'LogSoftmax')];
       case 'ReduceSum':
         return [this.reduceSum(x, y ? ints(y) : x.shape.map((_, i) => i), ai('keepdims', 1) === 1)];
+      case 'ReduceMax': {
+        const axes = a('axes');
+        return [this.reduceMax(x, axes && axes.kind === 'ints' ? [...axes.value] : x.shape.map((_, i) => i), ai('keepdims', 1) === 1)];
+      }
       case 'LayerNormalization':
         return this.layerNorm(x, y, z, af('epsilon', 1e-5));
       case 'Gather': {
@@ -326,6 +332,16 @@ export class Interpreter {
     const idx = broadcastIndex(kept, x.shape as number[]);
     const out = this.alloc(x.dtype, numel(kept)) as Float64Array;
     for (let i = 0; i < idx.length; i++) out[idx[i]] += num(x, i);
+    return { dtype: x.dtype, shape: keep ? kept : x.shape.filter((_, i) => !axes.includes(i)), data: out };
+  }
+
+  private reduceMax(x: Tensor, axesIn: number[], keep: boolean): Tensor {
+    const axes = axesIn.map((v) => (v < 0 ? v + x.shape.length : v));
+    const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const idx = broadcastIndex(kept, x.shape as number[]);
+    const out = this.alloc(x.dtype, numel(kept)) as Float64Array;
+    out.fill(-Infinity);
+    for (let i = 0; i < idx.length; i++) out[idx[i]] = Math.max(out[idx[i]], num(x, i));
     return { dtype: x.dtype, shape: keep ? kept : x.shape.filter((_, i) => !axes.includes(i)), data: out };
   }
 

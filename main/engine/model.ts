@@ -2,8 +2,10 @@
 // train/eval graphs once per phase, and runs them. Sessions are cached per phase.
 import type { AdamWConfig, Batch, CreateEngineModelOptions, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
 import { hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
+import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import { serialize } from './onnx.ts';
-import { createSession, type HostTensor, type Session } from './runtime.ts';
+import { RowGradSum } from './row-grad-sum.ts';
+import { checkAvailable, createSession, type Device, type HostTensor, type Session } from './runtime.ts';
 import { adamwScalars, buildApplyGraph, buildGradGraph, buildTrainGraph, type TrainGraph, type UpdatedOutputs } from './train-graph.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { FAMILIES } from '../models/families.ts';
@@ -40,6 +42,8 @@ export class OrtEngineModel implements EngineModel {
   private pending: Map<string, Float32Array> | null = null;
   /** Output names of the gradients graph, known once it is built (same for every dropout setting). */
   private gradNames: Map<string, string> | null = null;
+  /** The word-embedding table whose gradient the gradients graph returns as gathered rows, and their running sum. */
+  private sparseGrad: { table: string; rowsOutput: string; sum: RowGradSum } | null = null;
   private applyOutputs: UpdatedOutputs | null = null;
 
   constructor(
@@ -47,8 +51,12 @@ export class OrtEngineModel implements EngineModel {
     readonly head: HeadSpec,
     weights: Map<string, TensorData>,
     private readonly adamw: AdamWConfig,
-    private readonly freezeEmbeddings = false,
+    private readonly freeze: FreezeOptions = {},
+    /** Every session of this model (train, gradients, apply, eval) runs on this device. */
+    readonly device: Device = 'cpu',
   ) {
+    checkAvailable(device);
+    checkFreeze(freeze, config);
     this.specs = buildForward(config, head, { withLoss: false, training: false }).params;
     this.setParameters(weights);
     for (const s of this.specs) {
@@ -77,7 +85,7 @@ export class OrtEngineModel implements EngineModel {
     let s = this.sessions.get(key);
     if (!s) {
       const { bytes, graph } = build();
-      s = createSession(bytes).then((session) => ({ session, ...(graph ? { graph } : {}) }));
+      s = createSession(bytes, { device: this.device }).then((session) => ({ session, ...(graph ? { graph } : {}) }));
       this.sessions.set(key, s);
     }
     return s;
@@ -120,8 +128,11 @@ export class OrtEngineModel implements EngineModel {
     this.checkBatch(batch);
     if (!Number.isFinite(opts.lossScale) || opts.lossScale <= 0) throw new Error(`Loss scale must be a positive number, got ${opts.lossScale}.`);
     const { session } = await this.session(`grads:${opts.dropout}`, () => {
-      const gg = buildGradGraph(this.config, this.head, { dropout: opts.dropout, freezeEmbeddings: this.freezeEmbeddings });
+      const gg = buildGradGraph(this.config, this.head, { dropout: opts.dropout, sparseWordGrad: true, ...this.freeze });
       this.gradNames = gg.gradOutputs;
+      // Micro-batches carry B·S·H row gradients instead of the vocab × H table: that table's
+      // copies and sums were accumulation's whole overhead on tiny/mini (tiny 8×4: +40% → −1%, BENCH.md).
+      this.sparseGrad = gg.sparse ? { ...gg.sparse, sum: new RowGradSum(this.config.vocabSize, this.config.hiddenSize, this.config.padTokenId) } : null;
       return { bytes: serialize(gg.g) };
     });
     const feeds: Record<string, HostTensor> = { ...inputFeeds(batch, this.tokenTypes), ...targetFeeds(batch, this.head), ...this.paramFeeds(), loss_scale: scalarF32(opts.lossScale) };
@@ -137,6 +148,11 @@ export class OrtEngineModel implements EngineModel {
       // The first micro-batch's output becomes the sum (no copy); later ones are added in place.
       if (!acc) pending.set(name, gr);
       else for (let i = 0; i < acc.length; i++) acc[i] += gr[i];
+    }
+    const sparse = this.sparseGrad;
+    if (sparse) {
+      sparse.sum.add(out[sparse.rowsOutput].data as Float32Array, batch.inputIds);
+      pending.set(sparse.table, sparse.sum.dense);
     }
     return { loss: Number(out.loss.data[0]) };
   }
@@ -160,7 +176,7 @@ export class OrtEngineModel implements EngineModel {
       feeds[`grad.${s.name}`] = f32(s.shape, pending.get(s.name)!);
     }
     const out = await session.run(feeds);
-    this.pending = null;
+    this.discardPending();
     // Parameters without a gradient are not in the apply graph: torch skips them, so do we.
     for (const [name, o] of this.applyOutputs!) {
       this.params.set(name, out[o.param].data as Float32Array);
@@ -170,6 +186,11 @@ export class OrtEngineModel implements EngineModel {
     return { gradNorm: Number(out.grad_norm.data[0]) };
   }
 
+  private discardPending(): void {
+    this.pending = null;
+    this.sparseGrad?.sum.clear();
+  }
+
   /** A training step; with `diagnostics` it also returns the raw gradients. */
   async stepDetailed(batch: Batch, opts: StepOptions, diagnostics: boolean): Promise<DetailedStep> {
     checkStep(opts.step);
@@ -177,7 +198,7 @@ export class OrtEngineModel implements EngineModel {
     this.checkBatch(batch);
     const key = `train:${opts.dropout}:${diagnostics}`;
     const { session, graph } = await this.session(key, () => {
-      const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics, freezeEmbeddings: this.freezeEmbeddings });
+      const graph = buildTrainGraph(this.config, this.head, this.adamw, { dropout: opts.dropout, exposeGradients: diagnostics, ...this.freeze });
       return { bytes: serialize(graph.g), graph };
     });
     const scal = adamwScalars(this.adamw, opts.lr, opts.step);
@@ -246,7 +267,7 @@ export class OrtEngineModel implements EngineModel {
     }
     this.params = next;
     // Gradients of other weights must not be applied to these.
-    this.pending = null;
+    this.discardPending();
   }
 
   optimizerState(): { m: Map<string, TensorData>; v: Map<string, TensorData> } {
@@ -278,6 +299,5 @@ export class OrtEngineModel implements EngineModel {
 }
 
 export async function createEngineModel(opts: CreateEngineModelOptions): Promise<EngineModel> {
-  if (opts.device && opts.device !== 'cpu') throw new Error(`Device ${String(opts.device)} is not available; use 'cpu'.`);
-  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw, opts.freezeEmbeddings ?? false);
+  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw, { freezeEmbeddings: opts.freezeEmbeddings ?? false, freezeLayers: opts.freezeLayers ?? 0 }, opts.device ?? 'cpu');
 }

@@ -144,8 +144,24 @@ export function softmax(x: Value, axis = -1): Value {
   return x.graph.node('Softmax', [x], [{ dtype: x.dtype, shape: x.shape }], { axis: attr.int(axis) })[0];
 }
 
+/**
+ * log softmax(x) = (x - max) - log Σ exp(x - max), built from ReduceMax, Sub, Exp, ReduceSum and
+ * Log rather than one LogSoftmax node: ONNX Runtime's WebGPU provider has no LogSoftmax kernel
+ * and ran it on the CPU, copying the logits to the host and back every step. The max shift
+ * keeps exp from overflowing, as LogSoftmax kernels do; the backward is LogSoftmax's, fused.
+ */
 export function logSoftmax(x: Value, axis = -1): Value {
-  return x.graph.node('LogSoftmax', [x], [{ dtype: x.dtype, shape: x.shape }], { axis: attr.int(axis) })[0];
+  const shifted = sub(x, reduceMax(x, [axis], true));
+  const y = sub(shifted, log(reduceSum(exp(shifted), [axis], true)));
+  // dX = dY - softmax(X) Σ dY (the max is a constant shift: it carries no gradient).
+  return x.graph.composite(y, [x], (dy) => [sub(dy, mul(exp(y), reduceSum(dy, [axis], true)))]);
+}
+
+/** Max over `axes` (opset 17: ReduceMax takes its axes as an attribute, not an input). */
+export function reduceMax(x: Value, axes: readonly number[], keepdims: boolean): Value {
+  const norm = axes.map((a) => normAxis(a, x.rank));
+  const shape = keepdims ? x.shape.map((d, i) => (norm.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !norm.includes(i));
+  return x.graph.node('ReduceMax', [x], [{ dtype: x.dtype, shape }], { axes: attr.ints(axes), keepdims: attr.int(keepdims ? 1 : 0) })[0];
 }
 
 export function reduceSum(x: Value, axes: readonly number[], keepdims: boolean): Value {
@@ -198,8 +214,13 @@ export function constantOfShape(shape: Value, value: number, dtype: DType, dims:
   return shape.graph.node('ConstantOfShape', [shape], [{ dtype, shape: dims }], { value: attr.tensor({ dtype, shape: [1], data }) })[0];
 }
 
+/**
+ * Zeros of x's runtime shape, as a scalar 0 expanded over Shape(x): ONNX Runtime's WebGPU
+ * provider has no ConstantOfShape kernel, so the zero tables of gather gradients were made on
+ * the CPU and copied to the GPU every step; Expand runs there.
+ */
 export function zerosLike(x: Value): Value {
-  return constantOfShape(shapeOf(x), 0, x.dtype, x.shape);
+  return expand(x.graph.scalar(0, x.dtype), shapeOf(x), x.shape);
 }
 
 export function expand(x: Value, shape: Value, dims: readonly Dim[]): Value {

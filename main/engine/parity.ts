@@ -1,11 +1,12 @@
 // The parity check of ../shared/fixtures/parity/README.md: run a fixture's batch through the
 // engine (forward, gradients, K AdamW steps, dropout off) and compare with PyTorch's numbers.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
 import { OrtEngineModel } from './model.ts';
 import { serialize } from './onnx.ts';
-import { createSession } from './runtime.ts';
+import { createSession, readPlacement, withProfiles, type Device, type Placement } from './runtime.ts';
 import { inputFeeds } from './feeds.ts';
 import { ModelFormatError, type ModelConfig } from '../models/config.ts';
 import { FAMILIES } from '../models/families.ts';
@@ -34,6 +35,10 @@ export interface ParityResult {
   errors: Record<string, number>;
   tolerances: Record<string, number>;
   pass: boolean;
+  /** The execution provider every session of the check ran on. */
+  device: Device;
+  /** Devices other than the CPU: where ORT ran the nodes of the check's sessions. */
+  placement?: Placement;
 }
 
 export function headFromConfig(config: ModelConfig, arch: string): HeadSpec {
@@ -77,16 +82,32 @@ function l2(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-async function hiddenStateNorms(config: ModelConfig, head: HeadSpec, params: Map<string, TensorData>, batch: Batch): Promise<number[]> {
+async function hiddenStateNorms(config: ModelConfig, head: HeadSpec, params: Map<string, TensorData>, batch: Batch, device: Device): Promise<number[]> {
   const fwd = buildForward(config, head, { withLoss: false, training: false, allStates: true, bake: (name) => params.get(name)!.data });
   fwd.states.forEach((s, i) => fwd.g.output(s, `state.${i}`));
-  const session = await createSession(serialize(fwd.g));
+  const session = await createSession(serialize(fwd.g), { device });
   const out = await session.run(inputFeeds(batch, FAMILIES[config.modelType].tokenTypes));
   await session.release();
   return fwd.states.map((_, i) => l2(out[`state.${i}`].data as Float32Array));
 }
 
-export async function runParity(dir: string): Promise<ParityResult> {
+/**
+ * Runs the check with every session on `device` (default CPU). On another device the sessions
+ * are profiled, so the result says which nodes ORT ran on the CPU instead (never silently).
+ */
+export async function runParity(dir: string, opts: { device?: Device } = {}): Promise<ParityResult> {
+  const device = opts.device ?? 'cpu';
+  if (device === 'cpu') return { ...(await parityOn(dir, device)), device };
+  const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'bert-studio-parity-'));
+  try {
+    const result = await withProfiles(profiles, () => parityOn(dir, device));
+    return { ...result, device, placement: readPlacement(profiles, device) };
+  } finally {
+    fs.rmSync(profiles, { recursive: true, force: true });
+  }
+}
+
+async function parityOn(dir: string, device: Device): Promise<Omit<ParityResult, 'device' | 'placement'>> {
   const folder = loadModelFolder(dir);
   const readJson = (f: string) => {
     const file = path.join(dir, f);
@@ -100,7 +121,7 @@ export async function runParity(dir: string): Promise<ParityResult> {
   const batch = toBatch(inputs, head);
   const a = inputs.adamw;
   const adamw: AdamWConfig = { betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm };
-  const model = new OrtEngineModel(folder.config, head, folder.weights, adamw);
+  const model = new OrtEngineModel(folder.config, head, folder.weights, adamw, {}, device);
   const before = model.parameters();
   try {
     const fwd = await model.forward(batch);
@@ -108,7 +129,7 @@ export async function runParity(dir: string): Promise<ParityResult> {
     if (fwd.logits) report.logits = Array.from(fwd.logits);
     if (fwd.startLogits) report.start_logits = Array.from(fwd.startLogits);
     if (fwd.endLogits) report.end_logits = Array.from(fwd.endLogits);
-    report.hidden_state_norms = await hiddenStateNorms(folder.config, head, before, batch);
+    report.hidden_state_norms = await hiddenStateNorms(folder.config, head, before, batch, device);
     const steps = { loss_before_step: [] as number[], lr_per_step: [] as number[], grad_norm_per_step: [] as number[], clip_coef_per_step: [] as number[] };
     for (let s = 0; s < a.steps; s++) {
       const lr = linearLr(a.lr, s, a.warmup_steps, a.total_steps);

@@ -1,5 +1,8 @@
 // The only module that imports onnxruntime-node. Everything else sees HostTensor and Session.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DTYPES, type DType, type TypedArray } from './dtypes.ts';
 
@@ -12,16 +15,18 @@ export interface HostTensor {
 export type Device = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 
 /**
- * Execution providers by device: ORT's provider name and the platforms whose onnxruntime-node
- * binaries ship it. Only CPU is enabled today; the speed issue turns the others on after
- * probing them (a GPU provider that cannot run the training graph must not be offered).
+ * Execution providers by device: ORT's provider name, the name its profiles give it, and the
+ * platforms whose onnxruntime-node binaries ship it. `enabled`: the training graph has passed
+ * the PyTorch parity fixtures on it, so sessions may be opened on it; whether a machine can use
+ * it is the device probe's call (devices.ts), which runs a training step there. WebGPU: all six
+ * fixtures pass on Dawn/Vulkan (checked on SwiftShader, see test/engine/webgpu.test.ts).
  */
-const PROVIDERS: Record<Device, { provider: string; platforms: readonly NodeJS.Platform[]; enabled: boolean }> = {
-  cpu: { provider: 'cpu', platforms: ['linux', 'win32', 'darwin'], enabled: true },
-  webgpu: { provider: 'webgpu', platforms: ['linux', 'win32', 'darwin'], enabled: false },
-  cuda: { provider: 'cuda', platforms: ['linux', 'win32'], enabled: false },
-  dml: { provider: 'dml', platforms: ['win32'], enabled: false },
-  coreml: { provider: 'coreml', platforms: ['darwin'], enabled: false },
+const PROVIDERS: Record<Device, { provider: string; profileName: string; platforms: readonly NodeJS.Platform[]; enabled: boolean }> = {
+  cpu: { provider: 'cpu', profileName: 'CPUExecutionProvider', platforms: ['linux', 'win32', 'darwin'], enabled: true },
+  webgpu: { provider: 'webgpu', profileName: 'WebGpuExecutionProvider', platforms: ['linux', 'win32', 'darwin'], enabled: true },
+  cuda: { provider: 'cuda', profileName: 'CUDAExecutionProvider', platforms: ['linux', 'win32'], enabled: false },
+  dml: { provider: 'dml', profileName: 'DmlExecutionProvider', platforms: ['win32'], enabled: false },
+  coreml: { provider: 'coreml', profileName: 'CoreMLExecutionProvider', platforms: ['darwin'], enabled: false },
 };
 
 export function availableDevices(): Device[] {
@@ -48,6 +53,25 @@ export interface SessionOptions {
   profilePrefix?: string;
 }
 
+/** Sessions opened in a profiled() scope write their ORT profile here (see readPlacement). */
+interface ProfileScope {
+  profileDir: string;
+}
+
+const scope = new AsyncLocalStorage<ProfileScope>();
+/** ORT names a profile by prefix and start time in ms: a counter keeps two sessions' files apart. */
+let profiled = 0;
+
+/**
+ * Runs `fn` with every session it opens profiled into `profileDir`, so that readPlacement can
+ * say which nodes ORT ran on the CPU instead of the sessions' device. The device itself is
+ * always explicit (SessionOptions.device, CreateEngineModelOptions.device): a scope that chose
+ * it was how GPUs were reached before the engine model took one, and hid which device ran.
+ */
+export function withProfiles<T>(profileDir: string, fn: () => Promise<T>): Promise<T> {
+  return scope.run({ profileDir }, fn);
+}
+
 export interface Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -67,14 +91,21 @@ function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, [...t.shape]);
 }
 
+/** Throws unless sessions may be opened on `device` in this build on this platform. */
+export function checkAvailable(device: Device): void {
+  if (!availableDevices().includes(device)) throw new Error(`Device ${device} is not available in this build; use cpu.`);
+}
+
 /**
  * A session over an ONNX model given as bytes, or as a file path (exported models: ORT then
  * resolves external data files next to it, which bytes cannot carry).
  */
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<Session> {
+  const within = scope.getStore();
   const device = opts.device ?? 'cpu';
-  if (!availableDevices().includes(device)) throw new Error(`Device ${device} is not available in this build; use cpu.`);
+  checkAvailable(device);
   const threads = opts.threads ?? Math.max(1, os.availableParallelism());
+  const profilePrefix = opts.profilePrefix ?? (within?.profileDir !== undefined ? path.join(within.profileDir, `session-${++profiled}`) : undefined);
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [PROVIDERS[device].provider],
     intraOpNumThreads: threads,
@@ -84,7 +115,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     enableMemPattern: opts.memPattern ?? false,
     graphOptimizationLevel: opts.optimization ?? 'all',
     ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
-    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+    ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
     // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
     extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' }, inter_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
@@ -101,7 +132,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
       return out;
     },
     async release() {
-      if (opts.profilePrefix) session.endProfiling();
+      if (profilePrefix) session.endProfiling();
       await session.release();
     },
   };
@@ -125,10 +156,82 @@ export async function probeDevice(device: Device, model: Uint8Array, feeds: Reco
     await session.run(ortFeeds);
     return undefined;
   } catch (err) {
-    return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    return firstLine(err);
   } finally {
     await session?.release();
   }
+}
+
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+/** Where ORT ran the nodes of the sessions profiled in one withProfiles scope. */
+export interface Placement {
+  /** Nodes run by the device's provider (host↔device copies not counted). */
+  onDevice: number;
+  /** Nodes ORT ran on the CPU instead: it has no kernel for them on the device (int64 math, some ops), or judged the CPU faster. */
+  onCpu: number;
+  /** The CPU nodes' op types with their counts, most first. */
+  cpuOps: Record<string, number>;
+  /** CPU op types with a floating-point output: model compute, not integer index or mask arithmetic. */
+  cpuCompute: string[];
+  /** Share of all output elements (one run of each node) computed on the CPU: how much work left the device. */
+  cpuShare: number;
+  /** Host↔device copies (Memcpy nodes) ORT inserted around the CPU nodes and graph edges. */
+  copies: number;
+}
+
+interface ProfileEvent {
+  cat?: string;
+  args?: { op_name?: string; provider?: string; node_index?: string; output_type_shape?: Record<string, number[]>[] };
+}
+
+const FLOAT_TYPES = new Set(['float', 'float16', 'double', 'bfloat16']);
+
+/**
+ * Reads the ORT profiles in `dir` (one per session; each needs at least one run) and counts the
+ * nodes per provider. Profiles are the one in-process record of node placement: ORT prints it
+ * otherwise only in its verbose log on stderr.
+ */
+export function readPlacement(dir: string, device: Device): Placement {
+  let onDevice = 0;
+  let copies = 0;
+  let cpuElements = 0;
+  let allElements = 0;
+  const cpuOps = new Map<string, number>();
+  const compute = new Set<string>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const events = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ProfileEvent[];
+    // A node appears once per run: count each node of a session once.
+    const seen = new Set<string>();
+    for (const e of events) {
+      const a = e.args;
+      if (e.cat !== 'Node' || !a?.op_name || !a.provider || a.node_index === undefined || seen.has(a.node_index)) continue;
+      seen.add(a.node_index);
+      if (a.op_name.startsWith('Memcpy')) {
+        copies++;
+        continue;
+      }
+      const outputs = a.output_type_shape ?? [];
+      const elements = outputs.reduce((n, t) => n + Object.values(t).reduce((m, dims) => m + dims.reduce((x, d) => x * d, 1), 0), 0);
+      allElements += elements;
+      if (a.provider === PROVIDERS.cpu.profileName && device !== 'cpu') {
+        cpuOps.set(a.op_name, (cpuOps.get(a.op_name) ?? 0) + 1);
+        cpuElements += elements;
+        if (outputs.some((t) => Object.keys(t).some((k) => FLOAT_TYPES.has(k)))) compute.add(a.op_name);
+      } else if (a.provider === PROVIDERS[device].profileName) onDevice++;
+    }
+  }
+  const ops = [...cpuOps].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  return {
+    onDevice,
+    onCpu: ops.reduce((n, [, c]) => n + c, 0),
+    cpuOps: Object.fromEntries(ops),
+    cpuCompute: [...compute].sort(),
+    cpuShare: allElements === 0 ? 0 : cpuElements / allElements,
+    copies,
+  };
 }
 
 /** Whether runs may use `device` today (probed providers are enabled only once verified). */

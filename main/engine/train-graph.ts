@@ -7,8 +7,10 @@
 // TypeScript (adamwScalars) and fed as float32 inputs, as torch.optim.AdamW does in Python.
 import type { AdamWConfig, HeadSpec } from './api.ts';
 import { gradients } from './autodiff.ts';
+import { frozenParams, type FreezeOptions } from './freeze.ts';
 import { Graph, type Value } from './ir.ts';
 import * as o from './ops.ts';
+import { pruneDeadNodes } from './prune.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { decays } from '../models/families.ts';
 import { buildForward, type ForwardGraph, type ParamSpec } from '../models/graph/model.ts';
@@ -22,20 +24,15 @@ export interface TrainGraph extends ForwardGraph {
   readonly gradOutputs: Map<string, string | null>;
 }
 
-export interface TrainGraphOptions {
+export interface TrainGraphOptions extends FreezeOptions {
   dropout: boolean;
   /** Also output every raw gradient (before clipping), as `grad.<name>`. */
   exposeGradients?: boolean;
   /** Also output the hidden states (diagnostics). */
   exposeStates?: boolean;
-  /** No gradient (hence no AdamW update) for the embedding tables and their LayerNorm. */
-  freezeEmbeddings?: boolean;
 }
 
-/** Embedding parameters (word/position/type tables and the embedding LayerNorm) of every family. */
-export function isEmbeddingParam(name: string): boolean {
-  return /(^|\.)embeddings\./.test(name);
-}
+export { isEmbeddingParam } from './freeze.ts';
 
 /** Scalars fed each step, from float64 arithmetic. */
 export function adamwScalars(adamw: AdamWConfig, lr: number, step: number): Record<'decay' | 'step_size' | 'bc2_sqrt' | 'max_norm', number> {
@@ -93,19 +90,23 @@ function appendAdamW(g: Graph, specs: readonly ParamSpec[], params: readonly Val
   return { updated, norm };
 }
 
-/** d loss / d param for each parameter of `fwd`, null for frozen ones and where none flows. */
-function paramGradients(fwd: ForwardGraph, loss: Value, freezeEmbeddings: boolean, seed?: Value): { params: Value[]; grads: (Value | null)[] } {
+/**
+ * d loss / d param for each parameter of `fwd`, null for frozen ones and where none flows.
+ * With `sparseTable` (the word-embedding table's name, when trainable) that table gets no
+ * dense gradient; `rows` is instead d loss / d (its gathered rows), [B,S,H].
+ */
+function paramGradients(fwd: ForwardGraph, loss: Value, frozen: (name: string) => boolean, seed?: Value, sparseTable?: string): { params: Value[]; grads: (Value | null)[]; rows: Value | null } {
   const params = fwd.params.map((p) => fwd.paramValues.get(p.name) as Value);
-  const trainable = fwd.params.map((p) => !(freezeEmbeddings && isEmbeddingParam(p.name)));
-  // Frozen parameters are left out of `wrt`, so autodiff emits no backward for their lookups.
-  const raw = gradients(
-    loss,
-    params.filter((_, i) => trainable[i]),
-    seed,
-  );
+  const trainable = fwd.params.map((p) => !frozen(p.name) && p.name !== sparseTable);
+  // Frozen parameters are left out of `wrt`: autodiff walks only nodes downstream of a
+  // trainable parameter, so nothing below the lowest trainable layer gets a backward (the
+  // input gradient its rules emit anyway is dead and pruneDeadNodes removes it).
+  const wrt = params.filter((_, i) => trainable[i]);
+  const raw = gradients(loss, sparseTable ? [...wrt, fwd.wordLookup.rows] : wrt, seed);
   let k = 0;
-  // Padding rows get no gradient: the embedding lookups' fused backward sees to it.
-  return { params, grads: trainable.map((t) => (t ? raw[k++] : null)) };
+  // Padding rows get no gradient: the embedding lookups' fused backward sees to it (and the
+  // host's scatter of sparse rows skips padding ids).
+  return { params, grads: trainable.map((t) => (t ? raw[k++] : null)), rows: sparseTable ? raw[wrt.length] : null };
 }
 
 export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWConfig, opts: TrainGraphOptions): TrainGraph {
@@ -113,44 +114,58 @@ export function buildTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWCo
   const { g } = fwd;
   const loss = fwd.loss;
   if (!loss) throw new Error('training graph needs a loss');
-  const { params, grads } = paramGradients(fwd, loss, opts.freezeEmbeddings ?? false);
+  const frozen = frozenParams(opts);
+  const { params, grads } = paramGradients(fwd, loss, frozen);
   const gradOutputs = new Map<string, string | null>();
   if (opts.exposeGradients) grads.forEach((d, i) => gradOutputs.set(fwd.params[i].name, d ? g.output(d, `grad.${fwd.params[i].name}`).name : null));
   // Frozen parameters get no outputs (no copies of the 30522×H table through ORT each step).
-  const frozen = (name: string) => (opts.freezeEmbeddings ?? false) && isEmbeddingParam(name);
   const { updated, norm } = appendAdamW(g, fwd.params, params, grads, adamw, (name) => !frozen(name));
   g.output(loss, 'loss');
   g.output(norm, 'grad_norm');
   for (const [k, v] of Object.entries(fwd.outputs)) g.output(v, k);
   if (opts.exposeStates) fwd.states.forEach((s, i) => g.output(s, `state.${i}`));
+  pruneDeadNodes(g);
   return { ...fwd, updated, gradOutputs };
 }
 
 export interface GradGraph {
   readonly g: Graph;
   readonly params: readonly ParamSpec[];
-  /** Output `grad.<name>` per parameter that gets a gradient (others: absent). */
+  /** Output `grad.<name>` per parameter that gets a dense gradient (others: absent). */
   readonly gradOutputs: Map<string, string>;
+  /**
+   * With sparseWordGrad: the word-embedding table's gradient as output `grad_rows.<table>`
+   * [B,S,H], d(loss·scale)/d(rows gathered for input_ids); the caller scatter-adds row t into
+   * table row input_ids[t], skipping padding ids (nn.Embedding(padding_idx)).
+   */
+  readonly sparse?: { table: string; rowsOutput: string };
 }
 
 /**
  * Forward + loss + backward of one micro-batch. The backward is seeded with the float32
  * scalar input `loss_scale` (1/accumulation steps as in Hugging Face's Trainer), so the
  * outputs are d(loss·scale)/dθ; output `loss` is the unscaled micro-batch loss.
+ * sparseWordGrad: the vocabulary × hidden table leaves as its B·S gathered-row gradients
+ * instead of a dense table that is zero outside the batch's tokens.
  */
-export function buildGradGraph(cfg: ModelConfig, head: HeadSpec, opts: { dropout: boolean; freezeEmbeddings?: boolean }): GradGraph {
+export function buildGradGraph(cfg: ModelConfig, head: HeadSpec, opts: { dropout: boolean; sparseWordGrad?: boolean } & FreezeOptions): GradGraph {
   const fwd = buildForward(cfg, head, { withLoss: true, training: opts.dropout, name: 'train-grads' });
   const { g } = fwd;
   const loss = fwd.loss;
   if (!loss) throw new Error('training graph needs a loss');
   const scale = g.input('loss_scale', 'float32', []);
-  const { grads } = paramGradients(fwd, loss, opts.freezeEmbeddings ?? false, scale);
+  const frozen = frozenParams(opts);
+  const table = fwd.wordLookup.table;
+  const sparseTable = opts.sparseWordGrad && !frozen(table) ? table : undefined;
+  const { grads, rows } = paramGradients(fwd, loss, frozen, scale, sparseTable);
   const gradOutputs = new Map<string, string>();
   grads.forEach((d, i) => {
     if (d) gradOutputs.set(fwd.params[i].name, g.output(d, `grad.${fwd.params[i].name}`).name);
   });
+  const sparse = sparseTable && rows ? { table: sparseTable, rowsOutput: g.output(rows, `grad_rows.${sparseTable}`).name } : undefined;
   g.output(loss, 'loss');
-  return { g, params: fwd.params, gradOutputs };
+  pruneDeadNodes(g);
+  return { g, params: fwd.params, gradOutputs, ...(sparse ? { sparse } : {}) };
 }
 
 /**

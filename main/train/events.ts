@@ -2,7 +2,12 @@
 export type TrainEvent =
   | {
       type: 'prepared';
-      device: string;
+      /** The device the run actually trains on (main/train/device.ts). */
+      device: 'cpu' | 'webgpu';
+      /** Why that device: for the CPU when a GPU was possible, why not the GPU. */
+      deviceReason: string;
+      /** The device works but is a poor choice (a software GPU adapter asked for by name). */
+      deviceWarning?: string;
       parameters: number;
       trainExamples: number;
       trainFeatures: number;

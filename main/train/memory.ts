@@ -1,12 +1,12 @@
 // Memory estimate of a training run and the automatic micro-batch size. The estimate is a
 // physical model (what the engine holds per parameter, what a layer keeps per token for the
-// backward) with two constants fitted to peak RSS measured on this project's build machine
-// (bert-studio bench --json and accumulation runs; BERT tiny/mini/small/base, seq 64–128,
-// batch 4–32, frozen embeddings or not: all within ±11%; test/train/memory.test.ts lists them).
+// backward) with constants fitted to peak RSS measured on this project's build machine
+// (bert-studio bench --json; BERT tiny/mini/small/base, seq 128, batch 4–32, with and without
+// accumulation and frozen layers: all within ±11%; test/train/memory.test.ts lists them).
 import os from 'node:os';
 import type { HeadSpec, ModelConfig } from '../engine/api.ts';
 import { paramSpecs } from '../models/graph/init.ts';
-import { isEmbeddingParam } from '../engine/train-graph.ts';
+import { frozenParams } from '../engine/freeze.ts';
 
 const F32 = 4;
 const MIB = 2 ** 20;
@@ -19,14 +19,17 @@ const RUNTIME_BYTES = 200 * MIB;
 /**
  * Beyond the host's parameters, moments and gradients (4 copies), ORT's outputs of the new
  * parameters and moments (3) and AdamW's temporaries plus replaced arrays V8 has not yet
- * collected: fitted as 5.5 more parameter-sized buffers (10.5 in all: tiny→small slope).
+ * collected: fitted as 5.2 more parameter-sized buffers (9.2 in all; refitted with the
+ * activations below on the 17 runs of memory.test.ts).
  */
-const ORT_COPIES_PER_PARAM = 5.5;
+const ORT_COPIES_PER_PARAM = 5.2;
 /**
  * Accumulation adds the host's gradient sum (1) and the apply session's own arena and
- * outputs: measured +3.2 to +3.9 parameter copies over the one-graph step (tiny, mini).
+ * outputs. With the word-embedding gradient carried sparsely (its sum is one reused buffer)
+ * measured +0.9 to +2.4 parameter copies over the one-graph step (tiny, mini); it was +3.2 to
+ * +3.9 when every micro-batch returned the dense table.
  */
-const ACCUMULATION_PER_PARAM = 3.7;
+const ACCUMULATION_PER_PARAM = 2;
 
 export interface MemoryEstimate {
   /** Host copy of every parameter. */
@@ -37,7 +40,7 @@ export interface MemoryEstimate {
   adamw: number;
   /** ONNX Runtime's outputs (new parameters, moments), update temporaries, host gradient sum when accumulating. */
   ortCopies: number;
-  /** What the forward keeps for the backward, for one micro-batch. */
+  /** What the forward keeps for the backward, for one micro-batch (trainable layers only: a frozen layer's tensors are freed as soon as the next layer has read them). */
   activations: number;
   /** Trainer only: the evaluation session's peak and the checkpoint / best-weights copies. */
   evaluation: number;
@@ -56,36 +59,42 @@ export interface MemoryEstimateInput {
   /** Micro-batches per optimizer step (1 = the one-graph step). */
   accumulation?: number;
   freezeEmbeddings?: boolean;
+  /** Encoder layers 0..N-1 frozen too (implies frozen embeddings). */
+  freezeLayers?: number;
   /** The trainer's evaluation batch (0 or absent: a bare training loop, as in bench). */
   evalBatch?: number;
 }
 
 /**
- * Floats a BERT layer keeps per token for the backward: ~6H (Q, K, V, context, residuals,
- * LayerNorm outputs), ~3I (the FFN pre-activation, GELU terms, output) and ~5 per attention
- * score (scores, mask-added, probabilities, dropout mask, dropped probabilities, per head and
- * key position). Measured per token-layer at seq 128: tiny 3,379, mini 7,834, small 13,517
- * floats against 3,584, 7,168 and 14,336 from this formula.
+ * Floats a BERT layer keeps per token for the backward, as a share of the tensors it computes:
+ * ~6H (Q, K, V, context, residuals, LayerNorm outputs), ~3I (FFN pre-activation, GELU terms,
+ * output) and ~5 per attention score (per head and key position), of which about half are
+ * still held when the backward reaches them. Before dead backward nodes were pruned (their
+ * d/d of constant dropout scales and divisors read forward tensors) all of them were:
+ * measured then tiny 3,379, mini 7,834, small 13,517 floats per token-layer at seq 128, now
+ * half of that fits every measured peak (memory.test.ts).
  */
 export function activationFloatsPerTokenLayer(config: ModelConfig, seq: number): number {
-  return 6 * config.hiddenSize + 3 * config.intermediateSize + 5 * config.numHeads * seq;
+  return 3 * config.hiddenSize + 1.5 * config.intermediateSize + 2.5 * config.numHeads * seq;
 }
 
 export function estimateTrainingMemory(input: MemoryEstimateInput): MemoryEstimate {
   const { config, head, batch, seq } = input;
+  const frozen = frozenParams(input);
   let all = 0;
   let trainable = 0;
   for (const s of paramSpecs(config, head)) {
     const n = s.shape.reduce((a, b) => a * b, 1);
     all += n;
-    if (!(input.freezeEmbeddings && isEmbeddingParam(s.name))) trainable += n;
+    if (!frozen(s.name)) trainable += n;
   }
+  const backwardLayers = config.numLayers - Math.min(input.freezeLayers ?? 0, config.numLayers);
   const accumulating = (input.accumulation ?? 1) > 1;
   const weights = all * F32;
   const gradients = 2 * trainable * F32;
   const adamw = 2 * trainable * F32;
   const ortCopies = (ORT_COPIES_PER_PARAM + (accumulating ? ACCUMULATION_PER_PARAM : 0)) * trainable * F32;
-  const activations = batch * seq * config.numLayers * activationFloatsPerTokenLayer(config, seq) * F32;
+  const activations = batch * seq * backwardLayers * activationFloatsPerTokenLayer(config, seq) * F32;
   const runtime = RUNTIME_BYTES;
   const evaluation = input.evalBatch ? evaluationBytes(config, input.evalBatch, seq, all) : 0;
   return { weights, gradients, adamw, ortCopies, activations, evaluation, runtime, total: weights + gradients + adamw + ortCopies + activations + evaluation + runtime };

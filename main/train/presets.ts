@@ -42,6 +42,10 @@ export interface Hyperparameters {
   microBatch?: number;
   /** Opt-in: no updates to the embedding tables (faster, less memory; for small datasets on a pretrained model). */
   freezeEmbeddings?: boolean;
+  /** Opt-in: also freeze the lowest N encoder layers (implies frozen embeddings); backward stops above them. */
+  freezeLayers?: number;
+  /** Where to train (main/train/device.ts): 'auto' (the default) takes a verified hardware GPU, else the CPU with the reason. */
+  device?: 'auto' | 'cpu' | 'webgpu';
 }
 
 // From scratch on banking77 (tiny, lr 1e-3, batch 32), validation accuracy still climbed

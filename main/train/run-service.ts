@@ -10,6 +10,7 @@ import type { TrainEvent } from './events.ts';
 import type { BaseModel } from './prepare.ts';
 import type { Hyperparameters, PresetName } from './presets.ts';
 import { Rng } from './rng.ts';
+import { planOfPrepared, recordPlan } from './run-plan.ts';
 import { train, type TrainResult } from './trainer.ts';
 
 /** What a run was asked to do; stored as the run's config so it can be resumed or shown. */
@@ -31,7 +32,8 @@ export function baseModelName(base: BaseModel): string {
 }
 
 export function createTrainingRun(store: Store, projectId: number, datasetId: number, spec: RunSpec): Run {
-  return createRun(store, { projectId, datasetId, task: spec.task, baseModel: baseModelName(spec.base), config: spec as unknown as Record<string, unknown>, device: 'cpu' });
+  // No device yet: the trainer decides it (main/train/device.ts) and its `prepared` event records it.
+  return createRun(store, { projectId, datasetId, task: spec.task, baseModel: baseModelName(spec.base), config: spec as unknown as Record<string, unknown>, device: null });
 }
 
 /** Hashes in 1 MiB chunks: a BERT-base weights file is ~440 MB and must not sit in memory twice. */
@@ -91,10 +93,12 @@ export async function executeRun(store: Store, home: string, runId: number, opts
     trainEx = trainEx.filter((_, i) => !held.has(i));
   }
   if (opts.resume) store.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > (SELECT COALESCE(MAX(step), 0) FROM metrics WHERE run_id = ? AND split = ?)').run(runId, runId, 'validation');
-  updateRun(store, runId, { status: 'running', device: 'cpu', error: null });
+  updateRun(store, runId, { status: 'running', error: null });
   const buffer = new MetricBuffer(store, runId);
   const onEvent = (e: TrainEvent) => {
-    if (e.type === 'step') {
+    // Stored before the listeners hear of it, so one that reads the run then sees the device and plan.
+    if (e.type === 'prepared') recordPlan(store, runId, planOfPrepared(e));
+    else if (e.type === 'step') {
       buffer.add({ step: e.step, epoch: e.epoch, split: 'train', name: 'loss', value: e.loss });
       buffer.add({ step: e.step, epoch: e.epoch, split: 'train', name: 'lr', value: e.lr });
       if (buffer.size >= 40) buffer.flush();

@@ -15,6 +15,7 @@ import type { StopReason, TrainEvent } from './events.ts';
 import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
+import { resolveDevice, type TrainDevice } from './device.ts';
 import { defaultMemoryBudget, planBatch, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
 import { saveModelFolder } from './model-folder.ts';
@@ -50,7 +51,8 @@ export interface TrainResult {
   metrics: { validation: Record<string, number>; test?: Record<string, number> };
   /** The trained model as a Hugging Face folder (best weights). */
   modelDir: string;
-  device: string;
+  /** The device the run trained on. */
+  device: TrainDevice;
 }
 
 const TRAIN_GAP_SAMPLE = 512;
@@ -67,6 +69,9 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const control = job.control ?? new RunControl();
   const task = getTask(job.task) as TaskModule<unknown, unknown>;
   const hp = job.hp;
+  // First, before any work: a device asked for by name that cannot train here fails the run.
+  const choice = await resolveDevice(hp.device ?? 'auto');
+  const device = choice.device;
   fs.mkdirSync(job.runDir, { recursive: true });
   const labels = job.labels ?? task.labelSet([...job.train, ...job.validation]);
   const prepared = await prepareModel({ task: job.task, base: job.base, labels, trainTexts: textsOf(job.task, job.train), workDir: job.runDir, seed: hp.seed, maxLength: hp.maxLength });
@@ -80,8 +85,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const gapExamples = gapIdx.map((i) => job.train[i]);
   const gapFeatures = task.features(gapExamples, tokenizer, featureOpts);
 
-  const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false });
-  const device = 'cpu';
+  const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false, freezeLayers: hp.freezeLayers ?? 0, device });
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
     // Micro-batch × accumulation that fits the memory budget at the longest batch (it runs first).
@@ -93,6 +97,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       batchSize: hp.batchSize,
       budget: hp.maxMemoryMiB ? hp.maxMemoryMiB * 2 ** 20 : defaultMemoryBudget(),
       freezeEmbeddings: hp.freezeEmbeddings ?? false,
+      freezeLayers: hp.freezeLayers ?? 0,
       ...(hp.microBatch ? { microBatch: hp.microBatch } : {}),
     });
     const stepsPerEpoch = Math.ceil(trainFeatures.length / hp.batchSize);
@@ -115,7 +120,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     const accumulation = state.accumulation ?? planned.accumulation;
     state.accumulation = accumulation;
     const plan = { ...planned, accumulation, microBatch: Math.ceil(hp.batchSize / accumulation) };
-    emit({ type: 'prepared', device, parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits });
+    emit({ type: 'prepared', device, deviceReason: choice.reason, ...(choice.warning ? { deviceWarning: choice.warning } : {}), parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits });
 
     let threshold = state.threshold;
     const decodeOpts = (): DecodeOptions => ({ labels, ...(threshold !== undefined ? (labels.multiLabel ? { threshold } : { oosThreshold: threshold }) : {}) });

@@ -27,6 +27,8 @@ describe('request validation at the boundary', () => {
     expect(message(() => parse('projects.rename', { projectId: 0, name: 'x' }))).toBe('The project must be at least 1.');
     expect(message(() => parse('runs.start', { datasetId: 1, base: { kind: 'scratch', size: 'tiny' }, settings: { ...SETTINGS, epochs: 1.5 } }))).toBe('The epochs must be a whole number.');
     expect(message(() => parse('runs.start', { datasetId: 1, base: { kind: 'scratch', size: 'tiny' }, settings: { ...SETTINGS, lr: 5 } }))).toBe('The learning rate must be at most 1.');
+    expect(message(() => parse('runs.start', { datasetId: 1, base: { kind: 'scratch', size: 'tiny' }, settings: { ...SETTINGS, device: 'gpu' } }))).toBe('The training device must be one of auto, cpu, webgpu.');
+    expect(parse('runs.start', { datasetId: 1, base: { kind: 'scratch', size: 'tiny' }, settings: { ...SETTINGS, device: 'webgpu' } })).toMatchObject({ settings: { device: 'webgpu' } });
     expect(message(() => parse('runs.start', { datasetId: 1, base: { kind: 'scratch', size: 'huge' }, settings: SETTINGS }))).toBe('The base model size must be one of tiny, mini, small.');
     expect(message(() => parse('runs.start', { datasetId: 1, base: { kind: 'magic' }, settings: SETTINGS }))).toBe('The base model must have kind pretrained or scratch.');
     expect(message(() => parse('export.start', { runId: 1, formats: [] }))).toBe('The export formats must have at least 1 item.');

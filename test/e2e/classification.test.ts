@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getRun, listRuns, openStore } from '../../main/store/index.ts';
+import type { TrainSettings } from '../../main/api/contract.ts';
 import { goTo, openHarness, stopAfterFirstFailure, type Harness } from './harness.ts';
 
 const FIXTURE = path.resolve('test/fixtures/e2e/banking77-600.csv');
 const TRAINING_TIMEOUT = 180_000;
+/** The Training screen's plan line for the Quick preset's batch of 16 under the 2 GiB limit set below. */
+const PLAN_LINE = /^(Training|Trained) on the CPU \(\d+ cores?\) · batch 16 (in one pass|as \d+ passes of (up to )?\d+ \(gradient accumulation\)) · about [\d.]+ (MiB|GiB) of the 2 GiB limit$/;
 
 // The whole journey of issue 7 in a real browser against the real backend: no mocked API.
 describe('classification: from a CSV to an exported ONNX model', () => {
@@ -65,14 +69,35 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await page.getByRole('button', { name: 'Next: settings' }).click();
   });
 
-  it('sets 2 epochs and starts training', async () => {
+  it('shows the device, the memory plan, sets 2 epochs and a memory limit, and starts training', async () => {
     const { page } = h;
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+    // Never a silent CPU fallback: the device line says where the run trains and why.
+    const device = page.getByTestId('device-line');
+    await device.waitFor();
+    expect(await device.textContent()).toMatch(/training on the CPU \(\d+ cores?\)|Training on the GPU/);
+    expect(await page.getByRole('list', { name: 'GPU providers' }).locator('li').count()).toBe(4);
+    // The Device setting: Automatic by default; a GPU that cannot train here is offered disabled, with its reason.
+    await expect(page.getByRole('radio', { name: /^Automatic/ }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('radio', { name: /^CPU/ }).isEnabled()).resolves.toBe(true);
+    const cuda = page.getByRole('radio', { name: /^CUDA/ });
+    await expect(cuda.isDisabled()).resolves.toBe(true);
+    expect(await page.locator('#device-cuda-why').textContent()).toMatch(/^not available: CUDA /);
     await page.getByRole('radio', { name: /Quick/ }).check();
+    const plan = page.getByTestId('memory-plan');
+    await plan.waitFor();
+    expect(await plan.textContent()).toMatch(/^Memory: (The batch of 16 runs in one pass: about \d+ MiB at peak|Batch 16 runs as \d+ passes)/);
     await page.getByText('Advanced: every hyperparameter').click();
     const epochs = page.getByLabel('Epochs', { exact: true });
     await epochs.fill('2');
     await epochs.dispatchEvent('change');
+    // A model from scratch cannot freeze layers: the options say why and are off.
+    await expect(page.getByLabel('Freeze the lowest N layers').isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Memory limit unit').selectOption('MiB');
+    const limit = page.getByLabel('Memory limit', { exact: true });
+    await limit.fill('2048');
+    await limit.dispatchEvent('change');
+    await page.waitForFunction(() => /under the 2 GiB memory limit/.test(document.querySelector('[data-testid="memory-plan"]')?.textContent ?? ''));
     await h.shot('06-settings');
     await page.getByRole('button', { name: 'Start training' }).click();
     // If the trainer is missing, the screen says so in a sentence; fail with that sentence.
@@ -81,6 +106,14 @@ describe('classification: from a CSV to an exported ONNX model', () => {
       page.getByRole('alert').first().waitFor().then(async () => `error: ${await page.getByRole('alert').first().textContent()}`),
     ]);
     expect(outcome).toBe('training');
+    // The memory limit set in the form is what the trainer got (its stored hyperparameters).
+    const store = openStore(h.home);
+    try {
+      const [run] = listRuns(store, {});
+      expect((getRun(store, run.id)?.config as { hp: TrainSettings }).hp).toMatchObject({ epochs: 2, maxMemoryMiB: 2048 });
+    } finally {
+      store.close();
+    }
   });
 
   it('shows the chart updating and the run finishing', async () => {
@@ -88,9 +121,16 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     const points = page.getByTestId('chart-points');
     await page.waitForFunction(() => /^[1-9]\d* training points/.test(document.querySelector('[data-testid="chart-points"]')?.textContent ?? ''), undefined, { timeout: TRAINING_TIMEOUT });
     const first = await points.textContent();
+    // The trainer's own plan: where it trains, how the batch of 16 is split, memory against the 2 GiB limit.
+    const plan = page.getByTestId('run-plan');
+    expect(await plan.textContent()).toMatch(PLAN_LINE);
     await h.shot('07-training-live');
     await page.getByTestId('run-status').filter({ hasText: /Finished|Failed|Cancelled/ }).waitFor({ timeout: TRAINING_TIMEOUT });
     expect(await page.getByTestId('run-status').textContent()).toBe('Finished');
+    expect(await page.getByTestId('run-device').textContent()).toMatch(/trained on CPU$/);
+    expect(await plan.textContent()).toMatch(/^Trained on the CPU/);
+    // Automatic kept to the CPU: the run says why (the probe's sentence about WebGPU).
+    expect(await page.getByTestId('run-device-reason').textContent()).toMatch(/^Device: WebGPU /);
     expect(await points.textContent()).not.toBe(first);
     await page.waitForFunction(() => /[1-9]\d* evaluations/.test(document.querySelector('[data-testid="chart-points"]')?.textContent ?? ''));
     await h.shot('08-training-finished');
@@ -103,6 +143,8 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await page.getByRole('heading', { name: 'Training', exact: true }).waitFor();
     await page.getByTestId('run-status').filter({ hasText: 'Finished' }).waitFor();
     await page.waitForFunction((text) => document.querySelector('[data-testid="chart-points"]')?.textContent === text, before);
+    // The plan was stored with the run: a reopened window still says how it trained.
+    expect(await page.getByTestId('run-plan').textContent()).toMatch(PLAN_LINE);
   });
 
   it('opens the evaluation', async () => {
@@ -110,6 +152,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await page.getByRole('button', { name: 'See the evaluation' }).click();
     await page.getByTestId('headline').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('headline').textContent()).toMatch(/\d+%/);
+    expect(await page.getByTestId('run-device').textContent()).toMatch(/trained on CPU$/);
     await page.getByRole('table', { name: /Confusion matrix/ }).waitFor();
     const cell = page.getByRole('table', { name: /Confusion matrix/ }).locator('button:not([disabled])').first();
     await cell.click();
@@ -146,7 +189,11 @@ describe('classification: from a CSV to an exported ONNX model', () => {
   it('shows the run in the history', async () => {
     const { page } = h;
     await goTo(page, 'History');
-    await page.getByRole('table', { name: 'Runs side by side' }).waitFor();
+    const table = page.getByRole('table', { name: 'Runs side by side' });
+    await table.waitFor();
+    await expect(table.getByRole('row', { name: /^Device/ }).textContent()).resolves.toMatch(/CPU/);
+    await expect(table.getByRole('row', { name: /^Memory and speed/ }).textContent()).resolves.toContain('limit 2 GiB');
+    await expect(table.getByRole('row', { name: /^Batch and memory/ }).textContent()).resolves.toMatch(/batch 16 .* · about [\d.]+ (MiB|GiB) of the 2 GiB limit/);
     await h.shot('12-history');
   });
 

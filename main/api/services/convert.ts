@@ -1,6 +1,7 @@
 /** Store rows → API shapes. The API keeps its own types so the UI does not change when a table does. */
 import type { DatasetDetail, DatasetSummary, ImportReport, ProjectSummary, RunDetail, RunSummary, TrainSettings, BaseModel } from '../types.ts';
 import type { Dataset, ProjectSummary as StoreProjectSummary, Run } from '../../store/index.ts';
+import { storedPlan } from './run-plan.ts';
 
 export function projectSummary(p: StoreProjectSummary): ProjectSummary {
   const lr = p.lastRun;
@@ -59,11 +60,13 @@ export function runDetail(r: Run): RunDetail {
   const cfg = r.config as { base?: { kind: string; size?: string; dir?: string }; hp?: TrainSettings; settings?: TrainSettings; bestStep?: number };
   const base: BaseModel =
     cfg.base?.kind === 'scratch' ? { kind: 'scratch', size: (cfg.base.size ?? 'tiny') as 'tiny' } : { kind: 'pretrained', modelId: cfg.base?.dir ?? r.baseModel };
+  const plan = storedPlan(r.config);
   return {
     ...runSummary(r),
     settings: (cfg.hp ?? cfg.settings ?? r.config) as TrainSettings,
     base,
     ...(r.device ? { device: r.device } : {}),
+    ...(plan ? { plan } : {}),
     ...(typeof cfg.bestStep === 'number' ? { bestStep: cfg.bestStep } : {}),
   };
 }

@@ -18,6 +18,7 @@ import type {
   ModelInfo,
   Prediction,
   RunEvaluationPoint,
+  RunPlan,
   RunProgress,
   SplitName,
   SplitSettings,
@@ -82,6 +83,8 @@ export interface StartRunRequest {
 export interface TrainerHooks {
   onProgress(p: RunProgress): void;
   onEvaluation(e: RunEvaluationPoint): void;
+  /** The device and batch plan the trainer chose, already stored with the run. */
+  onPlan(runId: number, plan: RunPlan): void;
   /** Called whenever the run's row in the store changed status (running, paused, finished…). */
   onStatus(runId: number): void;
 }
@@ -101,7 +104,6 @@ export interface TrainerPort {
   start(store: Store, home: string, req: StartRunRequest, hooks: TrainerHooks): Promise<RunHandle>;
   /** Continues a paused or interrupted run from its last checkpoint. */
   resumeFromCheckpoint?(store: Store, home: string, runId: number, hooks: TrainerHooks): Promise<RunHandle>;
-  estimateSeconds?(store: Store, datasetId: number, base: BaseModel, settings: TrainSettings): Promise<{ seconds: number; memoryMb: number; device: string }>;
 }
 
 export interface EvaluationPort {

@@ -1,14 +1,16 @@
+/**
+ * What Settings shows per preset: the settings, an approximate duration (a formula) and the
+ * trainer's memory plan (main/train/memory.ts through ./memory-plan.ts) for the real model.
+ */
 import os from 'node:os';
-import type { BaseModel, Estimate, PresetEstimate, PresetName, TaskKind, TrainSettings } from '../types.ts';
+import type { ModelConfig } from '../../engine/api.ts';
+import { defaultMemoryBudget, toMiB } from '../../train/memory.ts';
 import { presetHyperparameters, PRESETS } from '../../train/presets.ts';
-
-/** Encoder shapes for the estimate; pretrained models default to BERT-base when unknown. */
-const SHAPES: Record<string, { layers: number; hidden: number }> = {
-  tiny: { layers: 2, hidden: 128 },
-  mini: { layers: 4, hidden: 256 },
-  small: { layers: 4, hidden: 512 },
-  base: { layers: 12, hidden: 768 },
-};
+import type { BaseModel, Estimate, PresetName, RunEstimate, TaskKind, TrainSettings } from '../types.ts';
+import type { Lengths } from './lengths.ts';
+import { memoryPlan } from './memory-plan.ts';
+import type { ModelShape } from './model-shape.ts';
+import { checkSettingsForModel, totalMemoryMiB } from './settings-check.ts';
 
 /**
  * Sustained CPU training throughput in FLOP/s per core. DESIGN.md measured ~47 GFLOP per
@@ -21,29 +23,58 @@ export function settingsFor(preset: PresetName, task: TaskKind, trainRows: numbe
 }
 
 /**
- * A rough time and memory estimate: 6 FLOPs per parameter per token for forward+backward
- * (Kaplan et al.), plus attention's 12·L·H·S per token; AdamW keeps 4 copies of the weights.
- * Shown to the user as "about", so an honest order of magnitude is what matters.
+ * A rough duration: per token, 6 FLOPs per layer parameter for forward + backward (Kaplan et
+ * al.) and 12·H·S for attention; a frozen layer runs its forward only (a third). Shown as
+ * "about": an honest order of magnitude is what matters, not a measurement.
  */
-export function estimateRun(settings: TrainSettings, trainRows: number, base: BaseModel, meanTokens: number): { seconds: number; memoryMb: number } {
-  const shape = base.kind === 'scratch' ? SHAPES[base.size] : SHAPES.base;
-  const { layers, hidden } = shape;
-  const encoderParams = layers * 12 * hidden * hidden;
+export function estimateSeconds(config: ModelConfig, settings: TrainSettings, trainRows: number, meanTokens: number): number {
+  const { numLayers: layers, hiddenSize: h, intermediateSize: i } = config;
   const seq = Math.min(settings.maxLength, Math.max(8, meanTokens));
-  const flopsPerToken = 6 * encoderParams + 12 * layers * hidden * seq;
-  const tokensPerEpoch = trainRows * seq;
+  const perLayer = 4 * h * h + 2 * h * i;
+  const frozen = Math.min(settings.freezeLayers ?? 0, layers);
+  const flopsPerToken = (layers - frozen) * (6 * perLayer + 12 * h * seq) + frozen * (2 * perLayer + 4 * h * seq);
   const cores = Math.max(1, Math.min(os.availableParallelism(), 8));
-  const seconds = (flopsPerToken * tokensPerEpoch * settings.epochs) / (FLOPS_PER_CORE * cores);
-  const vocab = base.kind === 'scratch' ? 8000 : 30522;
-  const weights = (encoderParams + vocab * hidden) * 4;
-  const activations = settings.batchSize * settings.maxLength * hidden * layers * 24 * 4;
-  return { seconds: Math.round(seconds * 1.15 + 5), memoryMb: Math.round((weights * 4 + activations) / 2 ** 20 + 150) };
+  const seconds = (flopsPerToken * trainRows * seq * settings.epochs) / (FLOPS_PER_CORE * cores);
+  return Math.round(seconds * 1.15 + 5);
 }
 
-export function estimatePresets(task: TaskKind, trainRows: number, base: BaseModel, meanTokens: number): Estimate {
-  const presets: PresetEstimate[] = PRESETS.map((preset) => {
-    const settings = settingsFor(preset, task, trainRows, base);
-    return { preset, settings, ...estimateRun(settings, trainRows, base, meanTokens) };
-  });
-  return { device: `CPU (${os.availableParallelism()} cores)`, trainRows, presets };
+function estimateOne(shape: ModelShape, settings: TrainSettings, trainRows: number, lengths: Lengths): RunEstimate {
+  return { settings, seconds: estimateSeconds(shape.config, settings, trainRows, lengths.meanTokens), memory: memoryPlan(shape, settings, lengths.longestTokens) };
+}
+
+/** The memory options the user set carry over to every preset (a preset chooses the rest). */
+function memoryOptions(s: TrainSettings | undefined): Partial<TrainSettings> {
+  if (!s) return {};
+  return {
+    ...(s.maxMemoryMiB !== undefined ? { maxMemoryMiB: s.maxMemoryMiB } : {}),
+    ...(s.freezeEmbeddings !== undefined ? { freezeEmbeddings: s.freezeEmbeddings } : {}),
+    ...(s.freezeLayers !== undefined ? { freezeLayers: s.freezeLayers } : {}),
+  };
+}
+
+export interface EstimateInput {
+  task: TaskKind;
+  trainRows: number;
+  base: BaseModel;
+  shape: ModelShape;
+  lengths: Lengths;
+  device: string;
+  /** The user's settings: estimated as `custom`, and their memory options applied to the presets. */
+  settings?: TrainSettings;
+}
+
+export function estimateRuns(input: EstimateInput): Estimate {
+  const { shape, trainRows, lengths } = input;
+  if (input.settings) checkSettingsForModel(input.settings, shape);
+  const carried = memoryOptions(input.settings);
+  const presets = PRESETS.map((preset) => ({ preset, ...estimateOne(shape, { ...settingsFor(preset, input.task, trainRows, input.base), ...carried }, trainRows, lengths) }));
+  return {
+    device: input.device,
+    trainRows,
+    presets,
+    ...(input.settings ? { custom: estimateOne(shape, input.settings, trainRows, lengths) } : {}),
+    model: { layers: shape.config.numLayers, hidden: shape.config.hiddenSize, pretrained: shape.pretrained },
+    defaultMemoryMiB: toMiB(defaultMemoryBudget()),
+    totalMemoryMiB: totalMemoryMiB(),
+  };
 }

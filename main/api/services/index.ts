@@ -5,6 +5,7 @@ import { failInterruptedRuns, openStore } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import type { Core } from './core.ts';
 import { datasetsService } from './datasets.ts';
+import { devicesService } from './devices.ts';
 import { exportsService } from './exports.ts';
 import { importsService } from './imports.ts';
 import { modelsService } from './models.ts';
@@ -66,6 +67,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     ...resultsService(ctx, core.evaluation, core.predict),
     ...exportsService(ctx, core.export),
     ...systemService(opts.system ?? BROWSER_SYSTEM),
+    ...devicesService(),
   };
   return {
     handlers,

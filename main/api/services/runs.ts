@@ -1,47 +1,20 @@
-import { probeDevices, type DeviceStatus } from '../../engine/devices.ts';
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { RunEvaluationPoint, RunProgress } from '../types.ts';
-import { getDataset, getRun, listMetrics, listRuns, getProject, iterateExamples } from '../../store/index.ts';
+import { getDataset, getRun, listMetrics, listRuns, getProject } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import { runDetail, runSummary } from './convert.ts';
 import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
-import { estimatePresets } from './estimate.ts';
+import { devicesOfThisMachine } from './devices.ts';
+import { estimateRuns } from './estimate.ts';
+import { datasetLengths } from './lengths.ts';
+import { modelShape } from './model-shape.ts';
 import { need } from './need.ts';
-
-let devices: Promise<DeviceStatus[]> | undefined;
-
-/** Why training runs on the CPU, from the device probe (run once per process). */
-async function gpuNote(): Promise<string> {
-  devices ??= probeDevices();
-  const list = await devices;
-  if (list.some((d) => d.device !== 'cpu' && d.training)) return '';
-  const gpu = list.find((d) => d.device !== 'cpu' && d.works) ?? list.find((d) => d.device === 'webgpu');
-  return gpu ? `. No GPU in use: ${gpu.reason.replace(/\.$/, '')}` : '';
-}
+import { checkDevice, checkSettingsForModel } from './settings-check.ts';
 
 type RunHandlers = Pick<ApiHandlers, 'runs.estimate' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel' | 'runs.get' | 'runs.list' | 'runs.metrics'>;
 
 const WAITING = 'main/train startRun';
-
-/** Mean words per training example, sampled: the estimate needs an order of magnitude only. */
-function meanWords(ctx: ServiceContext, datasetId: number): number {
-  // Reads only the first 500 rows: loading a million-row dataset to average 500 would stall the app.
-  const sample = [];
-  for (const e of iterateExamples(ctx.store, datasetId, 'train')) {
-    sample.push(e);
-    if (sample.length === 500) break;
-  }
-  if (sample.length === 0) return 32;
-  const words = sample.map((e) => {
-    const x = e as { text?: string; tokens?: string[]; context?: string; question?: string };
-    if (x.tokens) return x.tokens.length;
-    if (x.context !== undefined) return (x.context + ' ' + (x.question ?? '')).split(/\s+/).length;
-    return (x.text ?? '').split(/\s+/).length;
-  });
-  // Sub-word tokenizers split words: ~1.3 tokens per word for English WordPiece, plus [CLS]/[SEP].
-  return (words.reduce((a, b) => a + b, 0) / words.length) * 1.3 + 2;
-}
 
 /**
  * Training runs. The trainer (main/train) does the work in this process; this service keeps the
@@ -69,6 +42,7 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       latest.set(e.runId, { ...latest.get(e.runId), evaluation: e });
       ctx.events.emit('run.evaluation', e);
     },
+    onPlan: (runId, plan) => ctx.events.emit('run.plan', { runId, plan }),
     onStatus: (runId) => {
       const r = getRun(ctx.store, runId);
       if (r) ctx.events.emit('run.status', runSummary(r));
@@ -103,18 +77,22 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
   };
 
   return {
-    'runs.estimate': async ({ datasetId, base }) => {
+    'runs.estimate': async ({ datasetId, base, settings }) => {
       const d = getDataset(ctx.store, datasetId);
       if (!d) throw notFound('This dataset');
-      const estimate = estimatePresets(d.task, d.splits.train, base, meanWords(ctx, datasetId));
-      // Never a silent CPU fallback: say why no GPU is used, in the line the Settings screen shows.
-      return { ...estimate, device: `${estimate.device}${await gpuNote()}` };
+      const shape = await modelShape(ctx.home, base, d);
+      // Never a silent CPU fallback: the device line says why no GPU is used.
+      const { sentence } = await devicesOfThisMachine();
+      return estimateRuns({ task: d.task, trainRows: d.splits.train, base, shape, lengths: datasetLengths(ctx.store, d), device: sentence, ...(settings ? { settings } : {}) });
     },
     'runs.start': async ({ datasetId, base, settings }) => {
       const t = need(trainer, 'Training', WAITING);
       const d = getDataset(ctx.store, datasetId);
       if (!d) throw notFound('This dataset');
       if (d.splits.train === 0) throw new ApiFailure('data_error', 'This dataset has no training examples. Import it again with a train share above 0.');
+      // Frozen layers and the memory limit depend on the model and this computer: checked before a run row exists.
+      checkSettingsForModel(settings, await modelShape(ctx.home, base, d));
+      await checkDevice(settings);
       const handle = await t.start(ctx.store, ctx.home, { projectId: d.projectId, datasetId, task: d.task, base, settings }, hooks);
       track(handle);
       return runSummary(existing(handle.runId));

@@ -1,5 +1,7 @@
+import os from 'node:os';
 import type { Command } from '../command.ts';
 import { probeDevices } from '../../engine/devices.ts';
+import { deviceReport } from '../../api/services/devices.ts';
 
 export const devicesCommand: Command = {
   name: 'devices',
@@ -8,9 +10,10 @@ export const devicesCommand: Command = {
   options: [],
   async run(ctx) {
     const devices = await probeDevices();
-    const training = devices.filter((d) => d.training).map((d) => d.device);
-    ctx.out.result({ devices, training_device: training[0] ?? 'cpu' }, () =>
-      [...devices.map((d) => `${d.training ? '*' : d.works ? '+' : '-'} ${d.device.padEnd(7)} ${d.reason}`), '', `Training runs on: ${(training[0] ?? 'cpu').toUpperCase()} (* trains, + runs but not enabled for training, - unavailable).`].join('\n'),
+    // The same announcement the Settings screen shows, so a CPU fallback reads alike everywhere.
+    const report = deviceReport(devices, os.availableParallelism());
+    ctx.out.result({ devices, training_device: report.training, summary: report.sentence }, () =>
+      [...devices.map((d) => `${d.training ? '*' : d.works ? '+' : '-'} ${d.device.padEnd(7)} ${d.reason}`), '', report.sentence, '(* trains, + runs but not enabled for training, - unavailable)'].join('\n'),
     );
   },
 };

@@ -2,26 +2,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.ts';
 import { UserError } from '../errors.ts';
-import { str } from '../parse.ts';
+import { choice, str } from '../parse.ts';
+import { startFailure, placementNote } from '../../engine/devices.ts';
 import { runParity } from '../../engine/parity.ts';
+import { availableDevices, firstLine } from '../../engine/runtime.ts';
 import { ModelFormatError } from '../../models/config.ts';
 import { writeSafetensors } from '../../models/safetensors.ts';
 
 export const parityCommand: Command = {
   name: 'parity',
   summary: 'Check the engine against a PyTorch parity fixture (logits, loss, gradients, AdamW steps)',
-  usage: 'FIXTURE_DIR [--out DIR] [--json]',
+  usage: 'FIXTURE_DIR [--device cpu|webgpu] [--out DIR] [--json]',
   positionals: { min: 1, max: 1 },
-  options: [{ name: 'out', type: 'string', value: 'DIR', help: 'Folder for parity.json and after.safetensors (default: HOME/parity/<fixture>)' }],
+  options: [
+    { name: 'out', type: 'string', value: 'DIR', help: 'Folder for parity.json and after.safetensors (default: HOME/parity/<fixture>)' },
+    { name: 'device', type: 'string', value: 'D', help: `Execution provider to run every graph on: ${availableDevices().join(', ')} (default cpu); other than cpu, nodes ORT runs on the CPU instead are reported` },
+  ],
   async run(ctx, args) {
     const dir = path.resolve(args.positionals[0]);
     if (!fs.existsSync(path.join(dir, 'expected.json'))) throw new UserError(`${dir} is not a parity fixture: it has no expected.json.`);
+    const device = choice(args, 'device', availableDevices()) ?? 'cpu';
     const out = path.resolve(str(args, 'out') ?? path.join(ctx.home, 'parity', path.basename(dir)));
     let result;
     try {
-      result = await runParity(dir);
+      result = await runParity(dir, { device });
     } catch (err) {
       if (err instanceof ModelFormatError) throw new UserError(err.message);
+      // A provider that does not start on this machine is the machine's state, not a bug: say why.
+      if (device !== 'cpu' && /Failed to get a WebGPU adapter|Failed to load library|cannot open shared object/i.test(firstLine(err))) throw new UserError(startFailure(device, firstLine(err)));
       throw err;
     }
     fs.mkdirSync(out, { recursive: true });
@@ -29,10 +37,12 @@ export const parityCommand: Command = {
     writeSafetensors(path.join(out, 'after.safetensors'), result.after);
     const failed = Object.keys(result.errors).filter((k) => !(result.errors[k] <= result.tolerances[k]));
     ctx.out.info(`Wrote ${path.join(out, 'parity.json')} and after.safetensors.`);
-    ctx.out.result({ fixture: path.basename(dir), pass: result.pass, max_rel_error: result.errors, tolerance: result.tolerances, failed, out }, () =>
+    const placement = result.placement;
+    ctx.out.result({ fixture: path.basename(dir), device: result.device, pass: result.pass, max_rel_error: result.errors, tolerance: result.tolerances, failed, out, ...(placement ? { placement } : {}) }, () =>
       [
         ...Object.entries(result.errors).map(([k, e]) => `${e <= result.tolerances[k] ? 'ok  ' : 'FAIL'} ${k.padEnd(26)} ${e.toExponential(2)} (≤ ${result.tolerances[k]})`),
-        result.pass ? `${path.basename(dir)}: parity holds.` : `${path.basename(dir)}: parity FAILED for ${failed.join(', ')}.`,
+        ...(placement ? [`On ${result.device}: ${placementNote(placement)}.`] : []),
+        result.pass ? `${path.basename(dir)}: parity holds on ${result.device}.` : `${path.basename(dir)}: parity FAILED on ${result.device} for ${failed.join(', ')}.`,
       ].join('\n'),
     );
     return result.pass ? 0 : 1;

@@ -4,7 +4,8 @@ import type { Command, CommandContext, ParsedArgs } from '../command.ts';
 import { UserError } from '../errors.ts';
 import { choice, flag, num, str } from '../parse.ts';
 import { importDataset } from '../../data/index.ts';
-import { ModelFormatError } from '../../models/config.ts';
+import { freezeLayersProblem } from '../../engine/freeze.ts';
+import { ModelFormatError, parseConfig } from '../../models/config.ts';
 import { registerLocalFolder } from '../../models/hub/local-folder.ts';
 import { resolveModelRef } from '../../models/hub/resolve.ts';
 import type { Store } from '../../store/db.ts';
@@ -16,6 +17,9 @@ import type { TrainEvent } from '../../train/events.ts';
 import { PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
 import type { BaseModel } from '../../train/prepare.ts';
 import { createTrainingRun, executeRun, type RunSpec } from '../../train/run-service.ts';
+import { SCRATCH_SIZES } from '../../train/scratch.ts';
+import { DEVICE_REQUESTS, DeviceUnavailableError, resolveDevice, type DeviceRequest } from '../../train/device.ts';
+import { DEVICE_LABEL } from '../../api/wording.ts';
 import type { TrainResult } from '../../train/trainer.ts';
 import { withStore } from './datasets.ts';
 
@@ -31,7 +35,10 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   let lastLine = 0;
   return (e) => {
     if (e.type === 'prepared') {
-      ctx.out.info(`Training on ${e.device.toUpperCase()}: ${e.trainExamples} training examples, ${e.validationExamples} validation, ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), ${(e.parameters / 1e6).toFixed(1)}M parameters.`);
+      // Which device and why, every run: a CPU fallback is never silent.
+      ctx.out.info(`Training on ${e.device === 'cpu' ? 'the CPU' : DEVICE_LABEL[e.device]}: ${e.deviceReason}`);
+      if (e.deviceWarning) ctx.out.info(`Warning: ${e.deviceWarning}`);
+      ctx.out.info(`${e.trainExamples} training examples, ${e.validationExamples} validation, ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), ${(e.parameters / 1e6).toFixed(1)}M parameters.`);
       const split = e.accumulation > 1 ? `; batch ${e.batchSize} as ${e.microBatch} × ${e.accumulation} (gradient accumulation)` : '';
       ctx.out.info(`Memory estimate ~${e.memoryEstimateMiB} MiB (budget ${e.memoryBudgetMiB} MiB)${split}.`);
       if (!e.memoryFits) ctx.out.info(`Warning: even one example per step is estimated over the memory budget; training may run out of memory. Lower --max-length or raise --max-memory.`);
@@ -53,7 +60,7 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   };
 }
 
-function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined): Hyperparameters & { preset: string } {
+function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined): Hyperparameters & { preset: string } {
   const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
   const base = presetHyperparameters({ preset, task, trainRows, scratch });
   const pick = (name: string, fallback: number, o: Parameters<typeof num>[2]) => num(args, name, o) ?? fallback;
@@ -73,7 +80,45 @@ function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, sc
     ...(maxMemory !== undefined ? { maxMemoryMiB: maxMemory } : {}),
     ...(microBatch !== undefined ? { microBatch } : {}),
     ...(flag(args, 'freeze-embeddings') ? { freezeEmbeddings: true } : {}),
+    ...(freezeLayers ? { freezeLayers } : {}),
+    ...(device ? { device } : {}),
   };
+}
+
+/**
+ * --device, checked against this machine's device probe before any work: a device asked for by
+ * name that cannot train here is a user error (exit 2) with the probe's reason.
+ */
+export async function deviceOption(args: ParsedArgs): Promise<DeviceRequest | undefined> {
+  const request = choice(args, 'device', DEVICE_REQUESTS);
+  if (request === undefined) return undefined;
+  try {
+    await resolveDevice(request);
+  } catch (err) {
+    if (err instanceof DeviceUnavailableError) throw new UserError(err.message);
+    throw err;
+  }
+  return request;
+}
+
+/** Encoder layers of the base model: the scratch size's, or its config.json's. */
+function baseLayers(base: BaseModel): number {
+  if (base.kind === 'scratch') return SCRATCH_SIZES[base.size].layers;
+  const file = path.join(base.dir, 'config.json');
+  try {
+    return parseConfig(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file).numLayers;
+  } catch (err) {
+    throw new UserError(err instanceof ModelFormatError ? err.message : `${file} could not be read as JSON; expected a Hugging Face config.json.`);
+  }
+}
+
+/** --freeze-layers N as a whole number, checked against the base model's layer count (one must stay trainable). */
+function freezeLayersOption(args: ParsedArgs, base: BaseModel): number | undefined {
+  const n = num(args, 'freeze-layers', { min: 0, integer: true });
+  if (n === undefined) return undefined;
+  const layers = baseLayers(base);
+  if (freezeLayersProblem(n, layers)) throw new UserError(`Option --freeze-layers must be a whole number from 0 to ${layers - 1}: the base model has ${layers} encoder layers and at least one must stay trainable; got ${n}.`);
+  return n;
 }
 
 async function datasetFromFiles(ctx: CommandContext, store: Store, args: ParsedArgs, task: TaskName): Promise<number> {
@@ -155,6 +200,8 @@ export const trainCommand: Command = {
     { name: 'max-memory', type: 'string', value: 'MiB', help: 'Memory budget for training (default: half of this machine\'s memory); larger batches are split and their gradients accumulated' },
     { name: 'micro-batch', type: 'string', value: 'M', help: 'Examples per forward/backward pass (default: the largest that fits the memory budget); gradients of ⌈B/M⌉ passes are accumulated into one step' },
     { name: 'freeze-embeddings', type: 'boolean', help: 'Do not train the embedding tables (faster, less memory)' },
+    { name: 'freeze-layers', type: 'string', value: 'N', help: 'Also freeze the embeddings and the lowest N encoder layers (0 to layers - 1); the backward stops above them' },
+    { name: 'device', type: 'string', value: 'D', help: 'auto (default: a GPU whose training step was verified, else the CPU, saying why), cpu, or webgpu (fails when WebGPU cannot train here)' },
     { name: 'out', type: 'string', value: 'DIR', help: 'Also copy the trained model (a Hugging Face folder) here' },
     { name: 'resume', type: 'string', value: 'RUN', help: 'Continue a run that was interrupted, from its last checkpoint' },
   ],
@@ -162,6 +209,7 @@ export const trainCommand: Command = {
     const out = str(args, 'out') ? path.resolve(str(args, 'out')!) : undefined;
     const resume = num(args, 'resume', { min: 1, integer: true });
     if (resume !== undefined) {
+      if (str(args, 'device') !== undefined) throw new UserError('Option --device does not apply to --resume: a resumed run keeps the device setting it started with.');
       return withStore(ctx.home, async (store) => {
         const run = getRun(store, resume);
         if (!run) throw new UserError(`There is no run ${resume}; list runs with 'bert-studio runs'.`);
@@ -171,22 +219,25 @@ export const trainCommand: Command = {
     }
     const task = choice(args, 'task', TASK_NAMES);
     if (!task) throw new UserError(`Option --task is required: one of ${TASK_NAMES.join(', ')}.`);
+    const device = await deviceOption(args);
     const modelDir = str(args, 'model');
     const scratch = choice(args, 'from-scratch', SIZES);
     if ((modelDir === undefined) === (scratch === undefined)) throw new UserError('Choose the base model: --model DIR (a Hugging Face model folder) or --from-scratch tiny|mini|small.');
     const datasetOpt = num(args, 'dataset', { min: 1, integer: true });
     if ((datasetOpt === undefined) === (str(args, 'train') === undefined)) throw new UserError('Choose the data: --dataset ID (see bert-studio datasets) or --train FILE.');
     const base: BaseModel = modelDir ? { kind: 'folder', dir: await baseFolder(ctx, modelDir) } : { kind: 'scratch', size: scratch! };
+    // Checked before any data is imported, so a bad value changes nothing.
+    const freezeLayers = freezeLayersOption(args, base);
     return withStore(ctx.home, async (store) => {
       const datasetId = datasetOpt ?? (await datasetFromFiles(ctx, store, args, task));
       const dataset = getDataset(store, datasetId);
       if (!dataset) throw new UserError(`There is no dataset ${datasetId}; list them with 'bert-studio datasets'.`);
       if (dataset.task !== task) throw new UserError(`Dataset ${datasetId} was imported for ${dataset.task}, not ${task}; import it again with --task ${task}.`);
       const trainRows = countExamples(store, datasetId).train;
-      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch);
+      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch, freezeLayers, device);
       const spec: RunSpec = { task, base, hp, preset: preset as RunSpec['preset'], ...(num(args, 'eval-steps', { min: 1, integer: true }) ? { evalSteps: num(args, 'eval-steps', { min: 1, integer: true }) } : {}) };
       const run = createTrainingRun(store, dataset.projectId ?? ensureProject(store, 'Default').id, datasetId, spec);
-      ctx.out.info(`Run ${run.id}: ${task} on dataset ${datasetId} with ${modelDir ?? `a from-scratch ${scratch} model`}; epochs ${hp.epochs}, batch ${hp.batchSize}, lr ${hp.lr}, max length ${hp.maxLength}, patience ${hp.patience}.`);
+      ctx.out.info(`Run ${run.id}: ${task} on dataset ${datasetId} with ${modelDir ?? `a from-scratch ${scratch} model`}; epochs ${hp.epochs}, batch ${hp.batchSize}, lr ${hp.lr}, max length ${hp.maxLength}, patience ${hp.patience}${hp.freezeLayers ? `; embeddings and the lowest ${hp.freezeLayers} layer(s) frozen` : ''}.`);
       try {
         await runAndReport(ctx, store, run.id, false, out);
       } catch (err) {

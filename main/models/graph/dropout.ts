@@ -1,31 +1,51 @@
 // Dropout whose mask is a pure function of (seed, step, site, element index): a counter-based
-// hash computed in the graph with int64 Mul/Add/Mod only, so a run resumed from a checkpoint
-// draws exactly the masks it would have drawn, on any execution provider. Per element it
-// costs 5 integer passes (the hash is applied to a million-element tensor per layer).
+// hash computed in the graph, so a run resumed from a checkpoint draws exactly the masks it
+// would have drawn. Per element the hash uses only int32 Mul and Add (wrapping) and Div by
+// powers of two: ONNX Runtime's WebGPU provider has those but no int64 and no Mod, so the
+// earlier int64 hash (Mul/Mod mod 2^31 - 1) ran its ~300 nodes on the CPU and copied every mask
+// to the GPU each step. The int32 hash gives bit-identical masks on the CPU and on WebGPU
+// (checked on SwiftShader), and is faster on the CPU too (16.5 vs 22.8 ms per site of 16 × 128
+// × 768 elements, 2 busy cores). Its statistics match Math.random's on that shape: drop rate,
+// per-column spread, and independence of neighbours, sites and steps (P(both dropped) = p²).
 import type { Value } from '../../engine/ir.ts';
 import * as o from '../../engine/ops.ts';
 
-const P = 2147483647; // 2^31 - 1, prime: products of two residues stay below 2^62, exact in int64
-const A = 1103515245; // multiplier; (idx + key) < 2^32 so (idx + key)·A < 2^63
+const P = 2147483647; // 2^31 - 1, prime: the per-site key is an int64 residue mod P (scalars only)
+
+// The multipliers of MurmurHash3's 32-bit finalizer (0x9e3779b1, 0x85ebca6b, 0xc2b2ae35) as int32.
+const M1 = 0x9e3779b1 | 0;
+const M2 = 0x85ebca6b | 0;
+const M3 = 0xc2b2ae35 | 0;
 
 /**
- * Per element: h = ((idx + key)·A mod P)² mod P, an int64 residue in [0, P), idx the flat
- * element index. idx + key is built as rows·L + key [R,1] plus columns [1,L] (two short
- * Ranges and one broadcast Add: a Range over every element is slow in ORT).
+ * Per element: MurmurHash3's finalizer of (idx + key) mod 2^32 with each `h ^= h >>> k` replaced
+ * by `h += h / 2^k` (opset 17 has no bitwise ops; Div truncates toward zero, the same on every
+ * provider), plus two rounds of h·(2h + 1), RC6's quadratic bijection mod 2^32: without a
+ * nonlinear step, multiplies and adds map consecutive indices to a lattice (neighbours were
+ * both dropped 36% of the time at p = 0.5, not 25%). Out: an int32 spread over [-2^31, 2^31).
+ * idx is the flat element index, built as
+ * rows·L + key [R,1] plus columns [1,L] (two short Ranges and one broadcast Add: a Range over
+ * every element is slow in ORT).
  */
-export function hashResidues(x: Value, key: Value): Value {
+export function hashBits(x: Value, key: Value): Value {
   const g = x.graph;
   const shape = o.shapeOf(x);
-  const last = o.item(shape, x.rank - 1);
-  const rows = o.div(o.reduceProd(shape), last);
-  const zero = g.scalar(0, 'int64');
-  const one = g.scalar(1, 'int64');
-  const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), key); // [R]
+  const last64 = o.item(shape, x.rank - 1);
+  const rows = o.cast(o.div(o.reduceProd(shape), last64), 'int32');
+  const last = o.cast(last64, 'int32');
+  const zero = g.scalar(0, 'int32');
+  const one = g.scalar(1, 'int32');
+  const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), o.cast(key, 'int32')); // [R]
   const cols = o.range(zero, last, one, x.shape[x.rank - 1]); // [L]
   const idx = o.reshapeTo(o.add(o.unsqueeze(rowBase, [1]), o.unsqueeze(cols, [0])), shape, x.shape);
-  // The multiply scatters consecutive counters over [0, P); the square breaks their lattice.
-  const h = o.mod(o.mul(idx, A), P);
-  return o.mod(o.mul(h, h), P);
+  let h = o.mul(idx, M1);
+  h = o.mul(h, o.add(o.add(h, h), 1));
+  h = o.add(h, o.div(h, 2 ** 16));
+  h = o.mul(h, M2);
+  h = o.mul(h, o.add(o.add(h, h), 1));
+  h = o.add(h, o.div(h, 2 ** 13));
+  h = o.mul(h, M3);
+  return o.add(h, o.div(h, 2 ** 16));
 }
 
 /** Scalar mixing for the per-site key (cheap: scalars only). */
@@ -34,7 +54,7 @@ function mixScalar(h: Value, round: number): Value {
   return o.mod(o.add(o.add(sq, o.mul(h, 16807)), 1_000_003 * (round + 1)), P);
 }
 
-/** The key of dropout site `site` for this (seed, step): int64 scalars in, residue mod P out. */
+/** The key of dropout site `site` for this (seed, step): int64 scalars in, residue mod P out (it fits an int32). */
 export function siteKey(seed: Value, step: Value, site: number): Value {
   const s = o.mod(seed, P);
   const t = o.mod(step, P);
@@ -43,8 +63,9 @@ export function siteKey(seed: Value, step: Value, site: number): Value {
   return k;
 }
 
-/** Inverted dropout: x / (1 - p) where the element's residue ≥ p·P, else 0. */
+/** Inverted dropout: x / (1 - p) where the element's hash is in the top 1 - p of the int32 range, else 0. */
 export function dropoutMask(x: Value, p: number, key: Value): Value {
-  const keep = o.greaterOrEqual(hashResidues(x, key), Math.ceil(p * P));
+  const threshold = x.graph.scalar(Math.round(p * 2 ** 32) - 2 ** 31, 'int32');
+  const keep = o.greaterOrEqual(hashBits(x, key), threshold);
   return o.where(keep, o.mul(x, 1 / (1 - p)), 0);
 }

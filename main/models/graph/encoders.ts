@@ -24,6 +24,14 @@ export interface EncoderOutput {
   firstTokenOnly: boolean;
   /** Embedding output and every layer's output, [N, H] each (for diagnostics). */
   states: Value[];
+  /** The word-embedding lookup: its table's name, ids [B,S] and gathered rows [B,S,H] (a sparse gradient is taken w.r.t. the rows). */
+  wordLookup: WordLookup;
+}
+
+export interface WordLookup {
+  table: string;
+  ids: Value;
+  rows: Value;
 }
 
 const N = 'batch*seq';
@@ -57,26 +65,28 @@ function robertaPositions(ctx: BuildContext, ids: Value): Value {
 }
 
 /** BERT/RoBERTa embeddings: LN(word + token_type + position), dropout; → [N, H]. */
-function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
+function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): { x: Value; wordLookup: WordLookup } {
   const c = ctx.cfg;
   const h = c.hiddenSize;
-  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds, c.padTokenId); // [B,S,H]
+  const table = `${prefix}.word_embeddings.weight`;
+  const words = lookup(ctx, table, c.vocabSize, inp.inputIds, c.padTokenId); // [B,S,H]
   const typeTable = ctx.param(`${prefix}.token_type_embeddings.weight`, [c.typeVocabSize, h]);
   const types = inp.tokenTypeIds ? o.gather(typeTable, inp.tokenTypeIds) : o.gather(typeTable, ctx.g.scalar(0, 'int64')); // [B,S,H] | [H]
   const posIds = c.modelType === 'roberta' ? robertaPositions(ctx, inp.inputIds) : positionsFromZero(ctx);
   // RoBERTa's position table has padding_idx too (pad tokens sit at position padding_idx).
   const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, posIds, c.modelType === 'roberta' ? c.padTokenId : undefined); // [B,S,H] | [S,H]
   const sum = o.reshape(o.add(o.add(words, types), pos), [-1, h], [N, h]);
-  return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);
+  return { x: ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout), wordLookup: { table, ids: inp.inputIds, rows: words } };
 }
 
 /** DistilBERT embeddings: LN(word + position), dropout; eps 1e-12. */
-function distilEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): Value {
+function distilEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): { x: Value; wordLookup: WordLookup } {
   const c = ctx.cfg;
-  const words = lookup(ctx, `${prefix}.word_embeddings.weight`, c.vocabSize, inp.inputIds, c.padTokenId);
+  const table = `${prefix}.word_embeddings.weight`;
+  const words = lookup(ctx, table, c.vocabSize, inp.inputIds, c.padTokenId);
   const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, positionsFromZero(ctx));
   const sum = o.reshape(o.add(words, pos), [-1, c.hiddenSize], [N, c.hiddenSize]);
-  return ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout);
+  return { x: ctx.dropout(layerNorm(ctx, sum, `${prefix}.LayerNorm`), c.hiddenDropout), wordLookup: { table, ids: inp.inputIds, rows: words } };
 }
 
 interface AttentionNames {
@@ -126,7 +136,8 @@ export function bertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInput
   const h = c.hiddenSize;
   // extended mask: (1 - mask) · finfo.min, [B,1,1,S]
   const maskAdd = o.mul(o.sub(1, o.cast(o.unsqueeze(inp.attentionMask, [1, 2]), 'float32')), FLOAT32_MIN);
-  let x = bertEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  const emb = bertEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  let x = emb.x;
   const states = [x];
   const firstOnly = !!inp.firstTokenOnly;
   for (let i = 0; i < c.numLayers; i++) {
@@ -138,7 +149,7 @@ export function bertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInput
     x = layerNorm(ctx, o.add(ctx.dropout(dense(ctx, inter, `${p}.output.dense`, c.intermediateSize, h), c.hiddenDropout), attnOut), `${p}.output.LayerNorm`);
     states.push(x);
   }
-  return { hidden: x, states, firstTokenOnly: firstOnly };
+  return { hidden: x, states, firstTokenOnly: firstOnly, wordLookup: emb.wordLookup };
 }
 
 /** DistilBERT encoder (model_type distilbert). */
@@ -146,7 +157,8 @@ export function distilbertEncoder(ctx: BuildContext, prefix: string, inp: Encode
   const c = ctx.cfg;
   const h = c.hiddenSize;
   const keep = o.not(o.equal(o.unsqueeze(inp.attentionMask, [1, 2]), 0)); // [B,1,1,S] bool
-  let x = distilEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  const emb = distilEmbeddings(ctx, `${prefix}.embeddings`, inp);
+  let x = emb.x;
   const states = [x];
   const firstOnly = !!inp.firstTokenOnly;
   for (let i = 0; i < c.numLayers; i++) {
@@ -158,5 +170,5 @@ export function distilbertEncoder(ctx: BuildContext, prefix: string, inp: Encode
     x = layerNorm(ctx, o.add(ffn, sa), `${p}.output_layer_norm`);
     states.push(x);
   }
-  return { hidden: x, states, firstTokenOnly: firstOnly };
+  return { hidden: x, states, firstTokenOnly: firstOnly, wordLookup: emb.wordLookup };
 }

@@ -7,6 +7,7 @@ import * as o from '../../engine/ops.ts';
 import type { ModelConfig } from '../config.ts';
 import { FAMILIES } from '../families.ts';
 import type { BuildContext } from './context.ts';
+import type { WordLookup } from './encoders.ts';
 import { dropoutMask, siteKey } from './dropout.ts';
 import { buildHead, type HeadTargets } from './heads.ts';
 
@@ -26,6 +27,8 @@ export interface ForwardGraph {
   readonly states: Value[];
   /** Names of the batch inputs the graph declares. */
   readonly batchInputs: string[];
+  /** The word-embedding lookup (table name, ids, gathered rows). */
+  readonly wordLookup: WordLookup;
 }
 
 export interface ForwardOptions {
@@ -88,5 +91,5 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, firstTokenOnly, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
   const res = buildHead(ctx, family.prefix, head, enc.hidden, targets, enc.firstTokenOnly);
   const batchInputs = g.inputs.filter((v) => !paramValues.has(v.name)).map((v) => v.name);
-  return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs };
+  return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs, wordLookup: enc.wordLookup };
 }

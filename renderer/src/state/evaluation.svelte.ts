@@ -1,4 +1,4 @@
-import type { EvalExample, Evaluation, SplitName } from '../../../main/api/contract.ts';
+import type { EvalExample, Evaluation, RunDetail, SplitName } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
 import { messageOf } from '../lib/format.ts';
@@ -6,6 +6,8 @@ import { messageOf } from '../lib/format.ts';
 /** The evaluation of a finished run, and the examples behind one confusion-matrix cell. */
 export class EvaluationState {
   #evaluation = $state<Evaluation | null>(null);
+  /** The evaluated run: which model, and the device it trained on. */
+  #run = $state<RunDetail | null>(null);
   #split = $state<SplitName>('test');
   #cell = $state<{ gold: string; predicted: string; examples: EvalExample[] } | null>(null);
   #loading = $state(false);
@@ -19,6 +21,9 @@ export class EvaluationState {
 
   get evaluation(): Evaluation | null {
     return this.#evaluation;
+  }
+  get run(): RunDetail | null {
+    return this.#run;
   }
   get split(): SplitName {
     return this.#split;
@@ -41,9 +46,13 @@ export class EvaluationState {
     this.#cell = null;
     this.#loading = true;
     try {
-      const e = await this.#latest.run(() => this.#client.call('evaluation.get', { runId, split }));
-      if (e) {
-        this.#evaluation = e;
+      const r = await this.#latest.run(async () => {
+        const [run, evaluation] = await Promise.all([this.#client.call('runs.get', { runId }), this.#client.call('evaluation.get', { runId, split })]);
+        return { run, evaluation };
+      });
+      if (r) {
+        this.#run = r.run;
+        this.#evaluation = r.evaluation;
         this.#error = null;
       }
     } catch (err) {

@@ -7,10 +7,12 @@ import { TryState } from './tryit.svelte.ts';
 describe('EvaluationState', () => {
   it('scales the heat map to the largest cell and lists a cell’s examples', async () => {
     const evaluation = { runId: 1, split: 'test', task: 'classification', headline: { metric: 'accuracy', value: 0.5, sentence: '' }, metrics: {}, perClass: [], confusion: { labels: ['a', 'b'], matrix: [[3, 1], [7, 2]] }, worst: [] };
-    const t = new FakeTransport({ 'evaluation.get': () => evaluation, 'evaluation.cell': (p: { gold: string; predicted: string }) => [{ index: 0, text: `${p.gold}->${p.predicted}`, gold: p.gold, predicted: p.predicted }] });
+    const t = new FakeTransport({ 'runs.get': () => ({ id: 1, device: 'cpu' }), 'evaluation.get': () => evaluation, 'evaluation.cell': (p: { gold: string; predicted: string }) => [{ index: 0, text: `${p.gold}->${p.predicted}`, gold: p.gold, predicted: p.predicted }] });
     const s = new EvaluationState(new ApiClient(t));
     await s.load(1);
     expect(s.maxCell).toBe(7);
+    // The screen names the device the run trained on.
+    expect(s.run?.device).toBe('cpu');
     await s.openCell(1, 'b', 'a');
     expect(s.cell?.examples[0].text).toBe('b->a');
     expect(t.calls.at(-1)?.params).toEqual({ runId: 1, split: 'test', gold: 'b', predicted: 'a', limit: 50 });

@@ -1,4 +1,4 @@
-import type { MetricPoint, RunDetail, RunEvaluationPoint, RunProgress, RunSummary } from '../../../main/api/contract.ts';
+import type { MetricPoint, RunDetail, RunEvaluationPoint, RunPlan, RunProgress, RunSummary } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
 import { messageOf } from '../lib/format.ts';
@@ -24,6 +24,11 @@ export class TrainingState {
   #monitored = $state<string | null>(null);
   #bestStep = $state<number | null>(null);
   #error = $state<string | null>(null);
+  /**
+   * The last plan announced: it can arrive while open() waits for the run, whose stored copy may
+   * predate it (a run just started), and must not be lost then.
+   */
+  #lastPlan: { runId: number; plan: RunPlan } | null = null;
   readonly #latest = new Latest();
   readonly #client: ApiClient;
 
@@ -32,6 +37,10 @@ export class TrainingState {
     client.on('run.progress', (p) => this.#onProgress(p));
     client.on('run.evaluation', (e) => this.#onEvaluation(e));
     client.on('run.status', (r) => this.#onStatus(r));
+    client.on('run.plan', (e) => {
+      this.#lastPlan = e;
+      if (this.#run && e.runId === this.#run.id) this.#run = { ...this.#run, plan: e.plan };
+    });
     // Events sent while the connection was down are lost: read the run from the store again.
     client.onReconnect(() => {
       if (this.#run) void this.open(this.#run.id);
@@ -73,7 +82,8 @@ export class TrainingState {
     const r = await this.#latest.run(() => Promise.all([this.#client.call('runs.get', { runId }), this.#client.call('runs.metrics', { runId })]));
     if (!r) return;
     const [run, metrics] = r;
-    this.#run = run;
+    const announced = this.#lastPlan?.runId === run.id ? this.#lastPlan.plan : undefined;
+    this.#run = run.plan || !announced ? run : { ...run, plan: announced };
     this.#progress = run.progress ?? null;
     this.#evaluation = run.lastEvaluation ?? null;
     this.#monitored = run.lastEvaluation?.monitored ?? run.best?.name ?? null;

@@ -41,6 +41,30 @@ describe('TrainingState', () => {
     expect(state.progress?.etaSeconds).toBe(60);
   });
 
+  it('takes the trainer’s plan of its run from the run.plan event', async () => {
+    const { state, t } = setup();
+    await state.open(7);
+    expect(state.run?.plan).toBeUndefined();
+    const plan = { device: 'cpu', cores: 2, batchSize: 32, microBatch: 8, accumulation: 4, peakMiB: 610, budgetMiB: 6144, fits: true };
+    t.emit('run.plan', { runId: 8, plan: { ...plan, batchSize: 64 } });
+    expect(state.run?.plan).toBeUndefined();
+    t.emit('run.plan', { runId: 7, plan });
+    expect(state.run?.plan).toEqual(plan);
+    expect(state.run?.status).toBe('running');
+  });
+
+  it('keeps a plan announced while the run was being read', async () => {
+    const plan = { device: 'cpu', cores: 2, batchSize: 16, microBatch: 16, accumulation: 1, peakMiB: 300, budgetMiB: 2048, fits: true };
+    const { state, t } = setup();
+    // The stored run predates the plan: the event comes while open() waits for it.
+    t.handlers['runs.get'] = () => {
+      t.emit('run.plan', { runId: 7, plan });
+      return RUN;
+    };
+    await state.open(7);
+    expect(state.run?.plan).toEqual(plan);
+  });
+
   it('pauses through the API and shows the new status', async () => {
     const { state } = setup();
     await state.open(7);

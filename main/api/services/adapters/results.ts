@@ -1,5 +1,5 @@
 /** EvaluationPort and PredictPort over a finished run's trained model (main/export predictor, main/tasks). */
-import { getRun, loadExamples, type Store } from '../../../store/index.ts';
+import { getRun, loadExamples, type Run, type Store } from '../../../store/index.ts';
 import { examplesFor } from '../../../export/inputs.ts';
 import { toRecord } from '../../../export/records.ts';
 import type { ClassificationPrediction } from '../../../tasks/classification.ts';
@@ -11,6 +11,16 @@ import { PredictorCache } from './model-of-run.ts';
 import { summarize } from './summaries.ts';
 
 const predictors = new PredictorCache();
+
+/**
+ * The QA window overlap the run trained with (its stored hyperparameters): evaluation and
+ * "Try it" cut long contexts into the same windows as training did. The model folder does not
+ * keep it, so it comes from the run.
+ */
+function strideOf(run: Run): { stride?: number } {
+  const stride = (run.config as { hp?: { stride?: unknown } }).hp?.stride;
+  return typeof stride === 'number' ? { stride } : {};
+}
 // The examples behind each evaluation, for confusion-matrix cells (per run and split).
 const evaluated = new Map<string, EvalExample[]>();
 
@@ -20,8 +30,7 @@ async function evaluate(store: Store, home: string, runId: number, split: SplitN
   const examples = loadExamples(store, run.datasetId, split);
   if (examples.length === 0) throw new ApiFailure('not_found', `The dataset has no ${split} examples. Choose another split.`);
   const p = await predictors.get(store, home, runId);
-  const stride = (run.config as { hp?: { stride?: number } }).hp?.stride;
-  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, ...(stride !== undefined ? { stride } : {}) });
+  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, ...strideOf(run) });
   const outputs = await p.outputs(features);
   const predictions = p.task.decode(examples, features, outputs, p.decode);
   const report = p.task.metrics(predictions, examples);
@@ -66,10 +75,12 @@ export function releaseModels(): Promise<void> {
 
 export const predictPort: PredictPort = {
   async predict(store, home, runId, input) {
+    const run = getRun(store, runId);
+    if (!run) throw new ApiFailure('not_found', 'This run does not exist any more.');
     const p = await predictors.get(store, home, runId);
     const one = p.info.task === 'qa' ? { question: input.question ?? '', context: input.context ?? '' } : (input.text ?? '');
     const { examples, words } = examplesFor(p.info, [one]);
-    const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels });
+    const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, ...strideOf(run) });
     const raw = p.task.decode(examples, features, await p.outputs(features), p.decode)[0];
     return toPrediction(p.info.task, raw, typeof one === 'string' ? one : one.context, words[0]);
   },

@@ -1,12 +1,11 @@
 /** TrainerPort over main/train (TrainingJobs: one job at a time, state in the store). */
-import fs from 'node:fs';
 import type { Store } from '../../../store/index.ts';
 import { TrainingJobs } from '../../../train/jobs.ts';
 import type { BaseModel as TrainBase } from '../../../train/prepare.ts';
 import type { RunSpec } from '../../../train/run-service.ts';
-import { readManifest } from '../../../models/hub/manifest.ts';
-import { ApiFailure } from '../../errors.ts';
 import type { BaseModel } from '../../types.ts';
+import { baseModelFolder } from '../base-folder.ts';
+import { planOfPrepared } from '../run-plan.ts';
 import type { RunHandle, TrainerHooks, TrainerPort } from '../core.ts';
 
 /** Hooks per run id: events of one run go to the hooks its start/resume was given. */
@@ -28,10 +27,13 @@ function session(store: Store, home: string): Session {
     const h = created.hooks.get(runId);
     if (!h) return;
     switch (e.type) {
-      case 'prepared':
+      case 'prepared': {
         created.totalSteps.set(runId, e.totalSteps);
+        // run-service.ts stored the plan before this event reached us, so a page that reads the run then sees it too.
+        h.onPlan(runId, planOfPrepared(e));
         h.onStatus(runId);
         break;
+      }
       case 'step':
         h.onProgress({ runId, step: e.step, totalSteps: created.totalSteps.get(runId) ?? 0, epoch: e.epoch, loss: e.loss, learningRate: e.lr, examplesPerSecond: e.examplesPerSec, etaSeconds: e.etaSec });
         break;
@@ -50,11 +52,7 @@ function session(store: Store, home: string): Session {
 /** The API's base model → the trainer's: a cached model id becomes its folder. */
 async function trainBase(home: string, base: BaseModel): Promise<TrainBase> {
   if (base.kind === 'scratch') return { kind: 'scratch', size: base.size };
-  const { models } = await readManifest(home);
-  const m = models.find((x) => x.id === base.modelId);
-  const dir = m?.path ?? base.modelId;
-  if (!fs.existsSync(dir)) throw new ApiFailure('not_found', `The base model ${base.modelId} is not on this computer any more. Add its folder again or pick another model.`);
-  return { kind: 'folder', dir };
+  return { kind: 'folder', dir: await baseModelFolder(home, base.modelId) };
 }
 
 function handle(s: Session, runId: number): RunHandle {

@@ -1,0 +1,56 @@
+// Which device a run trains on, decided from the device probe (main/engine/devices.ts), never
+// silently: the choice always comes with a sentence saying why, and a device asked for by name
+// that cannot train here is an error, not a quiet fall back to the CPU.
+//
+// Software GPU adapters (SwiftShader, lavapipe): their training step matches the CPU's but runs
+// slower than the CPU provider, so 'auto' never picks one; asking for 'webgpu' by name runs on
+// it (that is how the GPU path is tested on machines without a GPU) with a warning.
+import { probeDevicesOnce, type DeviceStatus } from '../engine/devices.ts';
+
+/** What a run asks for: 'auto' lets the probe decide (the default when a run says nothing). */
+export type DeviceRequest = 'auto' | 'cpu' | 'webgpu';
+export const DEVICE_REQUESTS: readonly DeviceRequest[] = ['auto', 'cpu', 'webgpu'];
+
+/** Devices the trainer runs on. */
+export type TrainDevice = 'cpu' | 'webgpu';
+
+export interface DeviceChoice {
+  device: TrainDevice;
+  /** One sentence: why this device (for the CPU when a GPU was possible: why not the GPU). */
+  reason: string;
+  /** Set when the device works but is a poor choice (a software GPU adapter asked for by name). */
+  warning?: string;
+}
+
+/** A device asked for by name that cannot train on this machine; the sentence says why. */
+export class DeviceUnavailableError extends Error {
+  override name = 'DeviceUnavailableError';
+}
+
+/** The probe's reasons end with what happens by default ("training uses the CPU"): not true of a request by name. */
+function withoutFallback(reason: string): string {
+  return reason.replace(/[;:,]?\s*(until then )?(training|runs) (uses|use|stay on) the CPU\.?$/i, '').replace(/\.$/, '');
+}
+
+/** The device for `request`, from the probe's statuses. Throws DeviceUnavailableError for a device that cannot train here. */
+export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceStatus[]): DeviceChoice {
+  if (request === 'cpu') return { device: 'cpu', reason: 'chosen in this run\'s settings (device: cpu).' };
+  const webgpu = statuses.find((s) => s.device === 'webgpu');
+  if (request === 'auto') {
+    if (webgpu?.training) return { device: 'webgpu', reason: webgpu.reason };
+    return { device: 'cpu', reason: webgpu ? webgpu.reason : 'No GPU provider was probed on this machine.' };
+  }
+  if (!webgpu?.verified) {
+    const why = webgpu ? withoutFallback(webgpu.reason) : 'WebGPU was not probed on this machine';
+    throw new DeviceUnavailableError(`WebGPU cannot train on this machine: ${why}. Choose Automatic or CPU instead.`);
+  }
+  if (webgpu.software)
+    return { device: 'webgpu', reason: 'WebGPU was chosen for this run; its training step matches the CPU\'s here.', warning: `WebGPU runs here on a ${webgpu.software}: results are correct but training is slower than on the CPU; choose Automatic or CPU for speed.` };
+  return { device: 'webgpu', reason: webgpu.reason };
+}
+
+/** chooseDevice on this machine's probe (run once per process). */
+export async function resolveDevice(request: DeviceRequest = 'auto'): Promise<DeviceChoice> {
+  if (request === 'cpu') return chooseDevice('cpu', []);
+  return chooseDevice(request, await probeDevicesOnce());
+}

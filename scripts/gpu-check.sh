@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# The one prepared check for a borrowed GPU machine (Node 20, this tree with node_modules copied
+# over, no network). Every step writes JSON lines into the output folder and has its own
+# timeout, and the whole script stays under a fixed budget, so one hang does not eat the loan:
+#
+#   scripts/gpu-check.sh [OUT_DIR]        (default ./gpu-check-out)
+#
+# OUT_DIR/steps.jsonl     one line per step: {"step","rc","seconds","timed_out","file"}
+# OUT_DIR/env.jsonl       GPU, driver, Vulkan loader and ICDs, ORT providers in the package
+# OUT_DIR/devices.jsonl   `bert-studio devices --json`: the probe (a training step per provider)
+# OUT_DIR/parity.jsonl    `bert-studio parity --device D --json` per fixture, per GPU device that works
+# OUT_DIR/bench.jsonl     `bert-studio bench --json` per size (tiny, mini, small, base) on each GPU device and the CPU
+# OUT_DIR/*.err           each step's stderr (ORT warnings, Dawn messages)
+#
+# Environment: GPU_CHECK_BUDGET_S (default 470), FIXTURES (default ../shared/fixtures/parity
+# next to the tree), BENCH_STEPS (default 3 timed steps after 2 warm-ups).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="$(mkdir -p "${1:-./gpu-check-out}" && cd "${1:-./gpu-check-out}" && pwd)"
+BUDGET="${GPU_CHECK_BUDGET_S:-470}"
+FIXTURES="${FIXTURES:-$ROOT/../shared/fixtures/parity}"
+BENCH_STEPS="${BENCH_STEPS:-3}"
+CLI=(node "$ROOT/bin/bert-studio.mjs")
+cd "$ROOT" || exit 2
+: >"$OUT/steps.jsonl"
+: >"$OUT/env.jsonl"
+: >"$OUT/parity.jsonl"
+: >"$OUT/bench.jsonl"
+# The app's data (downloaded models, runs) must not land in the borrowed machine's home.
+export BERT_STUDIO_HOME="$OUT/home"
+SECONDS=0
+
+# JSON string of $1 (node is the one JSON tool sure to be there).
+jstr() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' -- "$1"; }
+
+note() {
+  # note KEY VALUE...: one {"key": value} line into env.jsonl and on the terminal.
+  local key="$1"
+  shift
+  local line="{\"$key\":$(jstr "$*")}"
+  echo "$line" >>"$OUT/env.jsonl"
+  echo "$line"
+}
+
+# step NAME LIMIT_S DEST CMD...: runs CMD with at most LIMIT_S seconds (less if the budget is
+# nearly spent; skipped when under 10 s are left), its JSON stdout lines appended to DEST.
+step() {
+  local name="$1" limit="$2" dest="$3"
+  shift 3
+  local left=$((BUDGET - SECONDS))
+  if ((left < 10)); then
+    echo "{\"step\":$(jstr "$name"),\"skipped\":\"budget spent\"}" | tee -a "$OUT/steps.jsonl"
+    return 0
+  fi
+  ((limit > left)) && limit=$left
+  local start=$SECONDS tmp="$OUT/.step.out"
+  timeout -k 5 "$limit" "$@" >"$tmp" 2>"$OUT/$name.err"
+  local rc=$?
+  # Only the JSON lines: the result objects of `--json` commands.
+  grep '^{' "$tmp" >>"$dest" || true
+  rm -f "$tmp"
+  local timed_out=false
+  ((rc == 124 || rc == 137)) && timed_out=true
+  echo "{\"step\":$(jstr "$name"),\"rc\":$rc,\"seconds\":$((SECONDS - start)),\"limit_s\":$limit,\"timed_out\":$timed_out,\"file\":$(jstr "$(basename "$dest")")}" | tee -a "$OUT/steps.jsonl"
+}
+
+echo "gpu-check: writing to $OUT (budget ${BUDGET}s)"
+
+# --- The machine -------------------------------------------------------------------------
+note node "$(node --version)"
+note uname "$(uname -srm)"
+note cpus "$(nproc)"
+if command -v nvidia-smi >/dev/null 2>&1; then
+  smi="$(timeout 20 nvidia-smi 2>&1)"
+  echo "$smi"
+  note nvidia_smi "$smi"
+  note nvidia_gpus "$(timeout 20 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>&1)"
+else
+  note nvidia_smi "nvidia-smi not found"
+fi
+note gpu_device_nodes "$(ls /dev/nvidia* /dev/dri/renderD* /dev/dxg 2>/dev/null | tr '\n' ' ')"
+# WebGPU on Linux is Dawn on Vulkan: it needs the loader (libvulkan.so.1) and the NVIDIA ICD
+# (nvidia_icd.json → libGLX_nvidia.so.0, from the driver's graphics libraries; containers
+# without NVIDIA_DRIVER_CAPABILITIES=graphics lack it).
+note vulkan_loader "$(ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so\.1' | head -1 || true)"
+icds="$(ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json /usr/local/share/vulkan/icd.d/*.json 2>/dev/null | tr '\n' ' ')"
+note vulkan_icds "$icds"
+glx="$(ldconfig -p 2>/dev/null | grep -E 'libGLX_nvidia\.so\.0' | head -1 || true)"
+note nvidia_glx "$glx"
+if [[ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" && "$icds" != *nvidia* && -n "$glx" ]]; then
+  # The driver's Vulkan library is there but not registered: register it for this script only.
+  api="$(timeout 20 nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1)"
+  printf '{"file_format_version":"1.0.0","ICD":{"library_path":"libGLX_nvidia.so.0","api_version":"1.3.0"}}\n' >"$OUT/nvidia_icd.json"
+  export VK_ICD_FILENAMES="$OUT/nvidia_icd.json"
+  note vulkan_icd_added "no nvidia_icd.json was installed; using $OUT/nvidia_icd.json → libGLX_nvidia.so.0 (driver $api)"
+fi
+if command -v vulkaninfo >/dev/null 2>&1; then
+  note vulkaninfo "$(timeout 20 vulkaninfo --summary 2>&1 | sed -n '/^Devices:/,$p' | head -40)"
+fi
+# CUDA's provider is not in the package when it was installed with ONNXRUNTIME_NODE_INSTALL=skip.
+ortbin="$(ls -d "$ROOT"/node_modules/onnxruntime-node/bin/napi-v*/linux/x64 2>/dev/null | head -1)"
+note ort_files "$(ls "$ortbin" 2>/dev/null | tr '\n' ' ')"
+if ls "$ortbin"/libonnxruntime_providers_cuda.so >/dev/null 2>&1; then
+  note cuda_ep "libonnxruntime_providers_cuda.so present"
+else
+  note cuda_ep "NOT INSTALLED: the CUDA execution provider's libraries are not in node_modules/onnxruntime-node (installed with ONNXRUNTIME_NODE_INSTALL=skip; it is an optional download). CUDA parity and bench are skipped; WebGPU is the GPU path checked here."
+fi
+
+# --- The device probe ----------------------------------------------------------------------
+step devices 120 "$OUT/devices.jsonl" "${CLI[@]}" devices --json
+gpus="$(node -e '
+  const fs = require("fs");
+  const lines = fs.readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean);
+  const last = lines.length ? JSON.parse(lines[lines.length - 1]) : { devices: [] };
+  // Every GPU provider that ran the probe step, usable or not: its parity numbers say why.
+  console.log(last.devices.filter((d) => d.device !== "cpu" && d.works).map((d) => d.device).join(" "));
+' "$OUT/devices.jsonl" 2>/dev/null)"
+note gpu_devices_that_work "${gpus:-none}"
+
+# --- Parity on each GPU device ---------------------------------------------------------------
+if [[ ! -d "$FIXTURES" ]]; then
+  note parity "fixtures not found at $FIXTURES (set FIXTURES=...); parity skipped"
+elif [[ -z "$gpus" ]]; then
+  note parity "no GPU device ran the probe's training step (see devices.jsonl); parity skipped"
+else
+  for dev in $gpus; do
+    for fx in "$FIXTURES"/*/; do
+      [[ -f "$fx/expected.json" ]] || continue
+      step "parity-$dev-$(basename "$fx")" 60 "$OUT/parity.jsonl" "${CLI[@]}" parity "$fx" --device "$dev" --out "$OUT/parity/$dev/$(basename "$fx")" --json
+    done
+  done
+fi
+
+# --- Bench: each GPU device and the CPU, smaller sizes first -----------------------------------
+# `bench --device D`: the result's `device` is the one its sessions ran on.
+bench() {
+  local dev="$1" size="$2" limit="$3"
+  step "bench-$dev-$size" "$limit" "$OUT/bench.jsonl" "${CLI[@]}" bench --size "$size" --steps "$BENCH_STEPS" --device "$dev" --json
+}
+for size in tiny mini small base; do
+  limit=60
+  [[ "$size" == base ]] && limit=120
+  for dev in $gpus cpu; do
+    bench "$dev" "$size" "$limit"
+  done
+done
+
+echo "{\"step\":\"done\",\"seconds\":$SECONDS,\"out\":$(jstr "$OUT")}" | tee -a "$OUT/steps.jsonl"
