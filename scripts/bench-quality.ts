@@ -18,6 +18,8 @@ interface Case {
   task: TaskName;
   files: string[];
   hp: { epochs: number; batchSize: number; lr: number; maxLength: number; patience: number };
+  /** Dropout when the case pins one (default: the from-scratch preset's). */
+  dropout?: number;
   /** Validation value of `target.metric` whose first crossing is timed. */
   target: { metric: string; value: number };
   pytorch: Record<string, number | string>;
@@ -28,15 +30,18 @@ const CASES: Case[] = [
     name: 'banking77',
     task: 'classification',
     files: ['banking77/train.csv', 'banking77/test.csv'],
-    hp: { epochs: 20, batchSize: 32, lr: 1e-3, maxLength: 64, patience: 5 },
+    hp: { epochs: 30, batchSize: 32, lr: 1e-3, maxLength: 64, patience: 6 },
     target: { metric: 'accuracy', value: 0.85 },
-    pytorch: { test_accuracy: 0.861, seconds: 403, note: 'tiny from scratch, 1 busy core, lr 1e-3, batch 32, max length 64, 15 epochs, length-grouped' },
+    // scripts/reference/torch_train.py on the same token ids and settings, back to back (README).
+    pytorch: { test_accuracy: 0.844, best_validation_accuracy: 0.827, seconds: 601, note: 'same token ids, dropout 0.1, 30 epochs, 2 threads, load ~5' },
   },
   {
     name: 'snips',
     task: 'intent',
     files: ['snips/train_joint.csv', 'snips/validation_joint.csv', 'snips/test_joint.csv'],
     hp: { epochs: 20, batchSize: 32, lr: 1e-3, maxLength: 48, patience: 5 },
+    // Measured with dropout 0.05 (the README's numbers); the preset's 0.1 is not re-measured on snips yet.
+    dropout: 0.05,
     target: { metric: 'intent_accuracy', value: 0.96 },
     pytorch: { test_intent_accuracy: 0.974, test_slot_f1: 0.842, seconds: 713 },
   },
@@ -51,7 +56,7 @@ async function runCase(c: Case): Promise<Record<string, unknown>> {
     if (!dataset) throw new Error(`import failed: ${report.errors.slice(0, 3).map((e) => e.message).join(' ')}`);
     const hp = { ...presetHyperparameters({ preset: 'balanced', task: c.task, trainRows: dataset.splits.train, scratch: 'tiny' }), ...c.hp };
     const vocab = flag('vocab');
-    const run = createTrainingRun(store, dataset.projectId, dataset.id, { task: c.task, base: { kind: 'scratch', size: 'tiny', ...(vocab ? { vocabSize: vocab } : {}), ...(flag('dropout') !== undefined ? { dropout: flag('dropout') } : {}) }, hp });
+    const run = createTrainingRun(store, dataset.projectId, dataset.id, { task: c.task, base: { kind: 'scratch', size: 'tiny', ...(vocab ? { vocabSize: vocab } : {}), ...((flag('dropout') ?? c.dropout) !== undefined ? { dropout: flag('dropout') ?? c.dropout } : {}) }, hp });
     const start = Date.now();
     let reachedAt: number | null = null;
     const result = await executeRun(store, home, run.id, {

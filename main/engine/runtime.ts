@@ -108,6 +108,9 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   const profilePrefix = opts.profilePrefix ?? (within?.profileDir !== undefined ? path.join(within.profileDir, `session-${++profiled}`) : undefined);
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [PROVIDERS[device].provider],
+    // Errors only: ORT's warning that shape ops run on the CPU would reach users' terminals on
+    // every session; where nodes run is measured and reported by the device probe instead.
+    logSeverityLevel: 3,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',

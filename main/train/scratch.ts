@@ -9,11 +9,11 @@ export const SCRATCH_SIZES: Record<ScratchSize, { layers: number; hidden: number
 
 /**
  * A Hugging Face BERT config.json for a from-scratch model over a vocabulary of `vocabSize`.
- * Dropout defaults to 0.05, not BERT's 0.1: a small model learning everything from a few
- * thousand examples underfits more than it overfits (banking77, tiny, 20 epochs: test
- * accuracy 0.846 at 0.05 against 0.840 at 0.1 after 30 epochs); early stopping guards the rest.
+ * Dropout is BERT's 0.1. Measured on banking77 (tiny, lr 1e-3, batch 32, one seed each): 0.05 for
+ * 20 epochs peaked at validation 0.837 / test 0.842; 0.1 for 30 epochs reached validation 0.855 /
+ * test 0.853 — less dropout learns faster early but plateaus lower.
  */
-export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPositions = 512, dropout = 0.05): Record<string, unknown> {
+export function scratchBertConfig(size: ScratchSize, vocabSize: number, maxPositions = 512, dropout = 0.1): Record<string, unknown> {
   const s = SCRATCH_SIZES[size];
   return {
     model_type: 'bert',

@@ -1,6 +1,6 @@
 """Back-to-back PyTorch reference for `bert-studio bench`: training step and inference times.
 
-Usage: OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/reference/torch_bench.py SIZE [--steps N]
+Usage: OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/reference/torch_bench.py SIZE [--steps N]
 Prints one JSON line per measurement (same shapes and work as main/engine/bench.ts: vocabulary
 30522, 2 labels, AdamW, gradient clipping 1.0, dropout on; batch 16 x seq 128 for training).
 """

@@ -5,7 +5,7 @@ BERT Studio uses (scripts/reference/dump-features.ts): lr 1e-3 with 6% linear wa
 decay, batch 32 with length-grouped batches and dynamic padding, AdamW (wd 0.01, none on
 biases/LayerNorm), gradient clipping 1.0, dropout 0.05, validation accuracy after every epoch.
 Prints one JSON line per epoch and a summary with the time to the target validation accuracy.
-Usage: OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/reference/torch_train.py FEATURES.json [--epochs 20] [--target 0.85]
+Usage: OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/reference/torch_train.py FEATURES.json [--epochs 20] [--target 0.85]
 """
 import json
 import os

@@ -83,6 +83,11 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     const cuda = page.getByRole('radio', { name: /^CUDA/ });
     await expect(cuda.isDisabled()).resolves.toBe(true);
     expect(await page.locator('#device-cuda-why').textContent()).toMatch(/^not available: CUDA /);
+    const sentence = await device.textContent();
+    await page.getByRole('radio', { name: /^CPU/ }).check();
+    await page.waitForFunction(() => document.querySelector('[data-testid="device-line"]')?.textContent === 'Training on the CPU, as chosen below.');
+    await page.getByRole('radio', { name: /^Automatic/ }).check();
+    await page.waitForFunction((s) => document.querySelector('[data-testid="device-line"]')?.textContent === s, sentence);
     await page.getByRole('radio', { name: /Quick/ }).check();
     const plan = page.getByTestId('memory-plan');
     await plan.waitFor();

@@ -9,7 +9,11 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../main/cli.ts';
 import { probeDevicesOnce, softwareVulkan, type DeviceStatus } from '../../main/engine/devices.ts';
+import { Graph } from '../../main/engine/ir.ts';
+import { serialize } from '../../main/engine/onnx.ts';
 import { runParity, TOLERANCE } from '../../main/engine/parity.ts';
+import { createSession } from '../../main/engine/runtime.ts';
+import { dropoutMask, siteKey } from '../../main/models/graph/dropout.ts';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Before the first WebGPU session: the Vulkan loader reads the variable when Dawn starts it.
@@ -36,6 +40,23 @@ describe.skipIf(!webgpu.works)('parity with PyTorch on WebGPU', () => {
     // Its step has dropout on: the masks' per-element hash runs on the device (int32 ops, see
     // models/graph/dropout.ts); only scalar keys and shape arithmetic stay on the CPU (was ~16%).
     expect(webgpu.placement!.cpuShare).toBeLessThan(0.01);
+  });
+
+  it('draws the same dropout masks as the CPU, bit for bit, with the hash on the device', async () => {
+    const g = new Graph('dropout');
+    const x = g.input('x', 'float32', ['n', 96]);
+    const seed = g.input('seed', 'int64', []);
+    const step = g.input('step', 'int64', []);
+    g.output(dropoutMask(x, 0.1, siteKey(seed, step, 3)), 'y');
+    const feeds = { x: { dtype: 'float32' as const, shape: [40, 96], data: new Float32Array(40 * 96).fill(1) }, seed: { dtype: 'int64' as const, shape: [], data: BigInt64Array.of(42n) }, step: { dtype: 'int64' as const, shape: [], data: BigInt64Array.of(9n) } };
+    const masks: Float32Array[] = [];
+    for (const device of ['cpu', 'webgpu'] as const) {
+      const session = await createSession(serialize(g), { device });
+      masks.push((await session.run(feeds)).y.data as Float32Array);
+      await session.release();
+    }
+    expect(masks[0].filter((v) => v === 0).length).toBeGreaterThan(0);
+    expect(Array.from(masks[1])).toEqual(Array.from(masks[0]));
   });
 
   it('finds the fixtures', () => {

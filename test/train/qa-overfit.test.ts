@@ -24,7 +24,7 @@ describe('extractive QA end to end', () => {
   it('a from-scratch model overfits 50 XQuAD questions to train F1 ≥ 0.9 (proves windows, offsets and span decoding)', { timeout: 600_000 }, async () => {
     const qs = xquad(50);
     const hp = { ...presetHyperparameters({ preset: 'balanced', task: 'qa', trainRows: 50, scratch: 'tiny' }), epochs: 100, batchSize: 16, maxLength: 192, stride: 64, lr: 2e-3, warmupRatio: 0.05, weightDecay: 0, patience: 0 };
-    const result = await train({ task: 'qa', train: qs, validation: qs, base: { kind: 'scratch', size: 'tiny', vocabSize: 1500 }, hp, runDir: mkdtempSync(path.join(os.tmpdir(), 'bs-qa-')), evalSteps: 100 });
+    const result = await train({ task: 'qa', train: qs, validation: qs, base: { kind: 'scratch', size: 'tiny', vocabSize: 1500, dropout: 0.05 }, hp, runDir: mkdtempSync(path.join(os.tmpdir(), 'bs-qa-')), evalSteps: 100 });
     expect(result.metrics.validation.f1).toBeGreaterThanOrEqual(0.9);
     expect(result.metrics.validation.exact_match).toBeGreaterThan(0.8);
   });

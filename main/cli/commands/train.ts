@@ -161,7 +161,14 @@ function resultJson(runId: number, r: TrainResult, out: string | undefined) {
 
 async function runAndReport(ctx: CommandContext, store: Store, runId: number, resume: boolean, out: string | undefined): Promise<void> {
   const control = new RunControl(ctx.signal);
-  const result = await executeRun(store, ctx.home, runId, { control, onEvent: progressPrinter(ctx), resume });
+  let result: TrainResult;
+  try {
+    result = await executeRun(store, ctx.home, runId, { control, onEvent: progressPrinter(ctx), resume });
+  } catch (err) {
+    // A resumed run keeps its device setting: one that cannot train here any more is the user's to change (exit 2).
+    if (err instanceof DeviceUnavailableError) throw new UserError(err.message);
+    throw err;
+  }
   if (out) {
     fs.rmSync(out, { recursive: true, force: true });
     fs.cpSync(result.modelDir, out, { recursive: true });
