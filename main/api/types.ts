@@ -4,6 +4,7 @@
  */
 
 import type { Hyperparameters } from '../train/presets.ts';
+import type { StoredPlan } from '../train/run-plan.ts';
 
 export type TaskKind = 'classification' | 'ner' | 'qa' | 'intent';
 export const TASKS: readonly TaskKind[] = ['classification', 'ner', 'qa', 'intent'];
@@ -301,28 +302,7 @@ export interface MetricPoint {
  * event): the device, the batch split that fits the memory limit, and the estimate behind it.
  * Kept with the run, so a reopened app shows how a finished run trained.
  */
-export interface RunPlan {
-  /** 'cpu', 'cuda'…: the device the run trains on. */
-  device: string;
-  /** Threads of the CPU runtime (this computer's cores); absent on a GPU. */
-  cores?: number;
-  /** Why this device: for the CPU when a GPU was possible, why not the GPU (absent for runs planned before it was kept). */
-  deviceReason?: string;
-  /** The device works but is a poor choice, e.g. a software GPU adapter asked for by name. */
-  deviceWarning?: string;
-  /** Examples per optimizer step (the user's batch size). */
-  batchSize: number;
-  /** Examples per forward/backward pass. */
-  microBatch: number;
-  /** Passes whose gradients are added up into one optimizer step (1 = the batch in one pass). */
-  accumulation: number;
-  /** Estimated peak memory at the longest batch, in MiB. */
-  peakMiB: number;
-  /** The memory limit the split was chosen for, in MiB. */
-  budgetMiB: number;
-  /** False when even one example per pass is estimated over the limit. */
-  fits: boolean;
-}
+export type RunPlan = StoredPlan;
 
 export interface RunDetail extends RunSummary {
   settings: TrainSettings;

@@ -3,37 +3,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../main/cli.ts';
+import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../main/models/safetensors.ts';
+import { runCli } from './run-cli.ts';
 
 const fixture = path.resolve(import.meta.dirname, '../../../shared/fixtures/parity/bert-tiny-seqcls');
 
-async function run(args: string[]): Promise<{ code: number; last: Record<string, unknown> }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errLog = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
-  try {
-    const code = await main(args, { BERT_STUDIO_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'home-')) });
-    const json = lines.join('').trim().split('\n').filter((l) => l.startsWith('{'));
-    return { code, last: JSON.parse(json[json.length - 1] ?? '{}') };
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-    errLog.mockRestore();
-    log.mockRestore();
-  }
-}
 
 describe('bert-studio parity', () => {
   it('writes parity.json and after.safetensors and exits 0 when every quantity is within tolerance', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-'));
-    const { code, last } = await run(['parity', fixture, '--out', out, '--json']);
+    const { code, last } = await runCli(['parity', fixture, '--out', out, '--json']);
     expect(code).toBe(0);
     expect(last.pass).toBe(true);
     expect((last.max_rel_error as Record<string, number>).logits).toBeLessThan(1e-4);
@@ -48,13 +28,13 @@ describe('bert-studio parity', () => {
     const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
     expected.loss *= 1.001;
     fs.writeFileSync(path.join(dir, 'expected.json'), JSON.stringify(expected));
-    const { code, last } = await run(['parity', dir, '--out', path.join(dir, 'out'), '--json']);
+    const { code, last } = await runCli(['parity', dir, '--out', path.join(dir, 'out'), '--json']);
     expect(code).toBe(1);
     expect(last.failed).toEqual(['loss']);
   });
 
   it('exits 2 with a sentence for a folder that is not a fixture', async () => {
-    const { code, last } = await run(['parity', os.tmpdir(), '--json']);
+    const { code, last } = await runCli(['parity', os.tmpdir(), '--json']);
     expect(code).toBe(2);
     expect(String((last.error as { message: string }).message)).toMatch(/is not a parity fixture: it has no expected.json\.$/);
   });

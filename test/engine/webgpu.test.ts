@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../main/cli.ts';
+import { describe, expect, it } from 'vitest';
 import { probeDevicesOnce, softwareVulkan, type DeviceStatus } from '../../main/engine/devices.ts';
 import { Graph } from '../../main/engine/ir.ts';
 import { serialize } from '../../main/engine/onnx.ts';
 import { runParity, TOLERANCE } from '../../main/engine/parity.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 import { dropoutMask, siteKey } from '../../main/models/graph/dropout.ts';
+import { runCli } from './run-cli.ts';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Before the first WebGPU session: the Vulkan loader reads the variable when Dawn starts it.
@@ -79,42 +79,21 @@ describe.skipIf(!webgpu.works)('parity with PyTorch on WebGPU', () => {
   }
 });
 
-/** Runs the CLI; returns its exit code and the last JSON line of stdout. */
-async function cli(args: string[]): Promise<{ code: number; last: Record<string, unknown> }> {
-  const lines: string[] = [];
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const errLog = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
-  try {
-    const code = await main(args, { BERT_STUDIO_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'home-')) });
-    const json = lines.join('').trim().split('\n').filter((l) => l.startsWith('{'));
-    return { code, last: JSON.parse(json[json.length - 1] ?? '{}') as Record<string, unknown> };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    errLog.mockRestore();
-    log.mockRestore();
-  }
-}
 
 describe('bert-studio parity and bench --device', () => {
   it('refuses a device this build does not enable for training', async () => {
-    const { code } = await cli(['parity', path.join(fixtures, 'bert-tiny-seqcls'), '--device', 'coreml', '--json']);
+    const { code } = await runCli(['parity', path.join(fixtures, 'bert-tiny-seqcls'), '--device', 'coreml', '--json']);
     expect(code).toBe(2);
   });
 
   it.skipIf(!webgpu.verified)('bench --device webgpu runs its steps there and says so in the result', { timeout: 300_000 }, async () => {
-    const { code, last } = await cli(['bench', '--size', 'tiny', '--batch', '2', '--seq', '8', '--steps', '1', '--device', 'webgpu', '--json']);
+    const { code, last } = await runCli(['bench', '--size', 'tiny', '--batch', '2', '--seq', '8', '--steps', '1', '--device', 'webgpu', '--json']);
     expect(code).toBe(0);
     expect(last).toMatchObject({ size: 'tiny', device: 'webgpu', steps: 1, ratio: null });
   });
 
   it.skipIf(!webgpu.works)('runs a fixture on WebGPU and reports where the nodes ran', { timeout: 300_000 }, async () => {
-    const { code, last } = await cli(['parity', path.join(fixtures, 'bert-tiny-tokencls'), '--device', 'webgpu', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'parity-')), '--json']);
+    const { code, last } = await runCli(['parity', path.join(fixtures, 'bert-tiny-tokencls'), '--device', 'webgpu', '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'parity-')), '--json']);
     expect(code).toBe(0);
     expect(last).toMatchObject({ fixture: 'bert-tiny-tokencls', device: 'webgpu', pass: true });
     expect((last.placement as { onDevice: number }).onDevice).toBeGreaterThan(0);
