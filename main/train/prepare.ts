@@ -9,7 +9,7 @@ import { getTask } from '../tasks/registry.ts';
 import type { LabelSet, TaskName } from '../tasks/types.ts';
 import { loadTokenizer, trainWordPieceVocab, writeVocab, type Tokenizer } from '../text/index.ts';
 import type { ScratchSize } from './presets.ts';
-import { scratchBertConfig } from './scratch.ts';
+import { scratchBertConfig, scratchDropout } from './scratch.ts';
 
 export type BaseModel = { kind: 'folder'; dir: string } | { kind: 'scratch'; size: ScratchSize; vocabSize?: number; dropout?: number };
 
@@ -52,7 +52,7 @@ export async function prepareModel(opts: { task: TaskName; base: BaseModel; labe
       await writeVocab(tokenizerDir, vocab, { lowercase: true });
     }
     const tokenizer = await loadTokenizer(tokenizerDir);
-    const raw = scratchBertConfig(opts.base.size, tokenizer.vocabSize, Math.max(512, opts.maxLength), opts.base.dropout);
+    const raw = scratchBertConfig(opts.base.size, tokenizer.vocabSize, Math.max(512, opts.maxLength), opts.base.dropout ?? scratchDropout(opts.task));
     const config = parseConfig(raw, 'from-scratch config');
     validateConfig(config, 'from-scratch config');
     return { config, head, weights: randomInitWeights(config, head, opts.seed), tokenizer, tokenizerDir, initializedHead: [] };

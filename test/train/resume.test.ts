@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,14 +24,23 @@ describe('a run killed with SIGKILL mid-epoch and resumed', () => {
     const homeB = mkdtempSync(path.join(os.tmpdir(), 'bs-resume-b-'));
     const child = spawn(process.execPath, [cliPath, '--home', homeB, ...trainArgs]);
     let err = '';
+    // Kill as soon as the first checkpoint (written atomically after the epoch-1 evaluation) is
+    // on disk, i.e. early in epoch 2. A fixed delay after the evaluation line raced: on an idle
+    // machine this tiny run finished its last two epochs within 700 ms.
+    const checkpoint = path.join(homeB, 'runs', '1', 'checkpoint', 'state.json');
     await new Promise<void>((resolve, reject) => {
-      let evaluations = 0;
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        // Kill after the first evaluation's checkpoint, somewhere inside epoch 2.
-        if (/evaluation at epoch 1\.00/.test(err) && evaluations++ === 0) setTimeout(() => child.kill('SIGKILL'), 700);
+      child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+      const poll = setInterval(() => {
+        if (existsSync(checkpoint)) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 2);
+      child.on('exit', (code, signal) => {
+        clearInterval(poll);
+        if (signal === 'SIGKILL') resolve();
+        else reject(new Error(`run was not killed (exit ${code}):\n${err}`));
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`run was not killed (exit ${code}):\n${err}`))));
     });
 
     const b = spawnSync(process.execPath, [cliPath, '--home', homeB, 'train', '--resume', '1', '--json'], { encoding: 'utf8' });
