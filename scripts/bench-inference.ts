@@ -6,12 +6,10 @@
 // PyTorch eager's numbers for the same shapes.
 // Usage: npm run bench:inference [-- tiny mini small base]
 import os from 'node:os';
-import type { HeadSpec } from '../main/engine/api.ts';
-import { BENCH_SIZES, type BenchSize } from '../main/engine/bench.ts';
+import { BENCH_SIZES, benchModelSpec, type BenchSize } from '../main/engine/bench.ts';
 import { createEngineModel } from '../main/engine/model.ts';
 import { createSession, type HostTensor } from '../main/engine/runtime.ts';
 import { quantizeOnnx } from '../main/export/quantize.ts';
-import { parseConfig } from '../main/models/config.ts';
 import { randomInitWeights } from '../main/models/graph/init.ts';
 
 const SEQ = 128;
@@ -33,9 +31,7 @@ function feeds(batch: number): Record<string, HostTensor> {
 }
 
 async function exportedModels(size: BenchSize): Promise<Record<'fp32' | 'int8', Uint8Array>> {
-  const d = BENCH_SIZES[size];
-  const config = parseConfig({ model_type: 'bert', vocab_size: 30522, hidden_size: d.hidden, num_hidden_layers: d.layers, num_attention_heads: d.heads, intermediate_size: d.intermediate, max_position_embeddings: 512, type_vocab_size: 2, id2label: { 0: 'A', 1: 'B' } }, `bench-${size}`);
-  const head: HeadSpec = { kind: 'sequence-classification', numLabels: 2 };
+  const { config, head } = benchModelSpec(size);
   const model = await createEngineModel({ config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 } });
   try {
     const fp32 = model.exportOnnx();

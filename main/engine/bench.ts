@@ -1,7 +1,7 @@
 // Training-step benchmark: random-init BERT (vocabulary 30522, 2 labels), AdamW, dropout on,
 // the same work as the PyTorch reference in ../shared/fixtures/parity/README.md.
 import os from 'node:os';
-import type { Batch, Device, HeadSpec } from './api.ts';
+import type { Batch, Device, HeadSpec, ModelConfig } from './api.ts';
 import { createEngineModel } from './model.ts';
 import { parseConfig } from '../models/config.ts';
 import { randomInitWeights } from '../models/graph/init.ts';
@@ -85,7 +85,8 @@ function splitRows(data: Batch, micro: number): Batch[] {
   return parts;
 }
 
-export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<BenchResult> {
+/** The bench's model: a BERT of `size` with vocabulary 30522 and a 2-label classification head. */
+export function benchModelSpec(size: BenchSize, seq = 128): { config: ModelConfig; head: HeadSpec } {
   const d = BENCH_SIZES[size];
   const config = parseConfig(
     {
@@ -95,13 +96,17 @@ export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<Be
       num_hidden_layers: d.layers,
       num_attention_heads: d.heads,
       intermediate_size: d.intermediate,
-      max_position_embeddings: Math.max(512, opts.seq),
+      max_position_embeddings: Math.max(512, seq),
       type_vocab_size: 2,
       id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
     },
     `bench-${size}`,
   );
-  const head: HeadSpec = { kind: 'sequence-classification', numLabels: 2 };
+  return { config, head: { kind: 'sequence-classification', numLabels: 2 } };
+}
+
+export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<BenchResult> {
+  const { config, head } = benchModelSpec(size, opts.seq);
   const freezeLayers = opts.freezeLayers ?? 0;
   const device = opts.device ?? 'cpu';
   const model = await createEngineModel({ device,  config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, ...(freezeLayers > 0 ? { freezeLayers } : {}) });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { HeadSpec, ModelConfig } from '../engine/api.ts';
 import { paramSpecs } from '../models/graph/init.ts';
 import { frozenParams } from '../engine/freeze.ts';
+import type { Hyperparameters } from './presets.ts';
 
 const F32 = 4;
 const MIB = 2 ** 20;
@@ -155,6 +156,27 @@ export function planBatch(input: Omit<MemoryEstimateInput, 'batch' | 'accumulati
   const plan = split(micro);
   // Accumulation costs parameter-sized buffers: when nothing fits, take whichever needs less.
   return plan.fits || plan.estimate.total < whole.estimate.total ? plan : whole;
+}
+
+/** Examples per evaluation batch: the trainer evaluates with it, so its memory counts in a run's plan. */
+export const EVAL_BATCH = 64;
+
+/**
+ * The plan of a run with these settings, exactly as the trainer makes it (`seq`: the run's
+ * longest example); the Settings screen shows the same call's result before the run.
+ */
+export function planForRun(config: ModelConfig, head: HeadSpec, seq: number, hp: Pick<Hyperparameters, 'batchSize' | 'maxMemoryMiB' | 'microBatch' | 'freezeEmbeddings' | 'freezeLayers'>): BatchPlan {
+  return planBatch({
+    config,
+    head,
+    seq,
+    evalBatch: EVAL_BATCH,
+    batchSize: hp.batchSize,
+    budget: hp.maxMemoryMiB ? hp.maxMemoryMiB * MIB : defaultMemoryBudget(),
+    freezeEmbeddings: hp.freezeEmbeddings ?? false,
+    freezeLayers: hp.freezeLayers ?? 0,
+    ...(hp.microBatch ? { microBatch: hp.microBatch } : {}),
+  });
 }
 
 /** `items` cut into `parts` contiguous near-equal chunks (the first ones one longer). */

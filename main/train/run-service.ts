@@ -68,6 +68,13 @@ class MetricBuffer {
   }
 }
 
+/** No validation split: 10% of train held out (seeded) so early stopping has something honest to watch. */
+export function holdOutValidation<T>(train: readonly T[], seed: number): { train: T[]; validation: T[] } {
+  const order = new Rng(seed).shuffle(train.map((_, i) => i));
+  const held = new Set(order.slice(0, Math.max(1, Math.round(train.length * 0.1))));
+  return { train: train.filter((_, i) => !held.has(i)), validation: train.filter((_, i) => held.has(i)) };
+}
+
 /**
  * Executes (or resumes) a stored run: loads its dataset's splits, trains, and keeps the store
  * current — status, metrics, best evaluation, artifacts — so the UI can be closed and reopened.
@@ -84,14 +91,7 @@ export async function executeRun(store: Store, home: string, runId: number, opts
   let trainEx = loadExamples(store, dataset.id, 'train');
   let validation = loadExamples(store, dataset.id, 'validation');
   const test = loadExamples(store, dataset.id, 'test');
-  if (validation.length === 0) {
-    // No validation split: hold out 10% of train (seeded) so early stopping has something honest to watch.
-    const order = new Rng(spec.hp.seed).shuffle(trainEx.map((_, i) => i));
-    const cut = Math.max(1, Math.round(trainEx.length * 0.1));
-    const held = new Set(order.slice(0, cut));
-    validation = trainEx.filter((_, i) => held.has(i));
-    trainEx = trainEx.filter((_, i) => !held.has(i));
-  }
+  if (validation.length === 0) ({ train: trainEx, validation } = holdOutValidation(trainEx, spec.hp.seed));
   if (opts.resume) store.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > (SELECT COALESCE(MAX(step), 0) FROM metrics WHERE run_id = ? AND split = ?)').run(runId, runId, 'validation');
   updateRun(store, runId, { status: 'running', error: null });
   const buffer = new MetricBuffer(store, runId);

@@ -16,7 +16,7 @@ import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
 import { resolveDevice, type TrainDevice } from './device.ts';
-import { defaultMemoryBudget, planBatch, splitEvenly, toMiB } from './memory.ts';
+import { EVAL_BATCH, planForRun, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
 import { saveModelFolder } from './model-folder.ts';
 
@@ -56,7 +56,6 @@ export interface TrainResult {
 }
 
 const TRAIN_GAP_SAMPLE = 512;
-const EVAL_BATCH = 64;
 
 function epochOrder(lengths: number[], batchSize: number, seed: number, epoch: number): number[][] {
   // Data order is a pure function of (seed, epoch): resuming needs no RNG state beyond that.
@@ -89,17 +88,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
     // Micro-batch × accumulation that fits the memory budget at the longest batch (it runs first).
-    const planned = planBatch({
-      config: prepared.config,
-      head,
-      seq: lengths.reduce((a, n) => Math.max(a, n), 1),
-      evalBatch: EVAL_BATCH,
-      batchSize: hp.batchSize,
-      budget: hp.maxMemoryMiB ? hp.maxMemoryMiB * 2 ** 20 : defaultMemoryBudget(),
-      freezeEmbeddings: hp.freezeEmbeddings ?? false,
-      freezeLayers: hp.freezeLayers ?? 0,
-      ...(hp.microBatch ? { microBatch: hp.microBatch } : {}),
-    });
+    const planned = planForRun(prepared.config, head, lengths.reduce((a, n) => Math.max(a, n), 1), hp);
     const stepsPerEpoch = Math.ceil(trainFeatures.length / hp.batchSize);
     const totalSteps = stepsPerEpoch * hp.epochs;
     const warmup = warmupFromRatio(totalSteps, hp.warmupRatio);

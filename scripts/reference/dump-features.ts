@@ -11,7 +11,7 @@ import { getTask } from '../../main/tasks/registry.ts';
 import type { TaskModule } from '../../main/tasks/types.ts';
 import { prepareModel, textsOf } from '../../main/train/prepare.ts';
 import { presetHyperparameters } from '../../main/train/presets.ts';
-import { Rng } from '../../main/train/rng.ts';
+import { holdOutValidation } from '../../main/train/run-service.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 const CASES: Record<string, { files: string[]; maxLength: number }> = {
@@ -30,13 +30,8 @@ try {
   let train = loadExamples(store, dataset.id, 'train') as unknown[];
   let validation = loadExamples(store, dataset.id, 'validation') as unknown[];
   const test = loadExamples(store, dataset.id, 'test') as unknown[];
-  if (validation.length === 0) {
-    // The same seeded 10% hold-out as main/train/run-service.ts.
-    const order = new Rng(hp.seed).shuffle(train.map((_, i) => i));
-    const held = new Set(order.slice(0, Math.max(1, Math.round(train.length * 0.1))));
-    validation = train.filter((_, i) => held.has(i));
-    train = train.filter((_, i) => !held.has(i));
-  }
+  // The same seeded 10% hold-out as a run.
+  if (validation.length === 0) ({ train, validation } = holdOutValidation(train, hp.seed));
   const task = getTask('classification') as TaskModule<unknown, unknown>;
   const labels = task.labelSet([...train, ...validation]);
   const prepared = await prepareModel({ task: 'classification', base: { kind: 'scratch', size: 'tiny' }, labels, trainTexts: textsOf('classification', train), workDir: home, seed: hp.seed, maxLength: c.maxLength });

@@ -1,20 +1,12 @@
 /**
  * The trainer's memory plan for the UI: the same estimate and micro-batch choice
- * (main/train/memory.ts planBatch) with the same inputs main/train/trainer.ts gives it, so
+ * (main/train/memory.ts planForRun, the very call main/train/trainer.ts makes), so
  * what Settings shows is what the run will do, and the plan in a sentence an analyst can use.
  */
-import { defaultMemoryBudget, planBatch, toMiB, type BatchPlan } from '../../train/memory.ts';
+import { planForRun, toMiB, type BatchPlan } from '../../train/memory.ts';
 import type { MemoryPlan, TrainSettings } from '../types.ts';
 import { formatMiB } from '../wording.ts';
 import type { ModelShape } from './model-shape.ts';
-
-/** The trainer's evaluation batch (main/train/trainer.ts EVAL_BATCH, not exported there). */
-const TRAINER_EVAL_BATCH = 64;
-const MIB = 2 ** 20;
-
-export function budgetBytes(settings: TrainSettings): number {
-  return settings.maxMemoryMiB ? settings.maxMemoryMiB * MIB : defaultMemoryBudget();
-}
 
 function sentence(plan: BatchPlan, settings: TrainSettings): string {
   const peak = formatMiB(toMiB(plan.estimate.total));
@@ -36,17 +28,7 @@ function sentence(plan: BatchPlan, settings: TrainSettings): string {
 export function memoryPlan(shape: ModelShape, settings: TrainSettings, longestTokens: number | undefined): MemoryPlan {
   // Nothing longer than the model's position table can run: its own limit caps the length too.
   const seq = Math.max(1, Math.min(settings.maxLength, longestTokens ?? settings.maxLength, shape.config.maxPositions));
-  const plan = planBatch({
-    config: shape.config,
-    head: shape.head,
-    seq,
-    evalBatch: TRAINER_EVAL_BATCH,
-    batchSize: settings.batchSize,
-    budget: budgetBytes(settings),
-    freezeEmbeddings: settings.freezeEmbeddings ?? false,
-    freezeLayers: settings.freezeLayers ?? 0,
-    ...(settings.microBatch ? { microBatch: settings.microBatch } : {}),
-  });
+  const plan = planForRun(shape.config, shape.head, seq, settings);
   return {
     peakMiB: toMiB(plan.estimate.total),
     budgetMiB: toMiB(plan.budget),
