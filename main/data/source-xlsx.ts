@@ -46,7 +46,13 @@ async function* sheetRows(file: string, sheet: string | undefined, onSheets: (na
       onSheets(names.length ? names : seen);
       const wsName = (ws as unknown as { name: string }).name;
       seen.push(wsName);
-      if (found || (sheet !== undefined && wsName !== sheet)) continue;
+      if (found || (sheet !== undefined && wsName !== sheet)) {
+        // Read a skipped sheet to its end: ExcelJS deletes the temp file it buffered the sheet in
+        // as soon as the loop moves on, and an unread stream then fails to open it (an uncaught
+        // ENOENT that surfaced as a flaky test).
+        for await (const _row of ws as unknown as AsyncIterable<ExcelJS.Row>) signal?.throwIfAborted();
+        continue;
+      }
       found = true;
       for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
         signal?.throwIfAborted();
