@@ -199,7 +199,7 @@ export type EventData<E extends EventName> = Infer<(typeof EVENTS)[E]>;
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** What a service method may throw to send `{code, message}` to the UI: message is a sentence for a user. */
-export type ErrorCode = 'invalid_request' | 'not_found' | 'conflict' | 'unsupported' | 'unavailable' | 'cancelled' | 'data_error' | 'internal';
+export type ErrorCode = 'invalid_request' | 'forbidden' | 'not_found' | 'conflict' | 'unsupported' | 'unavailable' | 'cancelled' | 'data_error' | 'internal';
 
 export interface ApiError {
   code: ErrorCode;

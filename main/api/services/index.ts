@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { ApiHandlers } from '../dispatch.ts';
 import { EventHub } from '../dispatch.ts';
 import { VERSION } from '../../version.ts';
-import { failInterruptedRuns, openStore } from '../../store/index.ts';
+import { failInterruptedRuns, openStore, type Store } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import type { Core } from './core.ts';
 import { datasetsService } from './datasets.ts';
@@ -16,10 +17,13 @@ import { samplesService } from './samples.ts';
 import { BROWSER_SYSTEM, systemService, type SystemHooks } from './system.ts';
 import { uploadsService } from './uploads.ts';
 import { loadCore } from './wiring.ts';
+import { setNativeLogFile } from '../../engine/quiet-probe.ts';
 
 export interface Api {
   readonly handlers: ApiHandlers;
   readonly events: EventHub;
+  /** The open store, for transports that check ownership against it (the training server). */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export interface ApiOptions {
 /** The whole API over one store: what both transports serve. */
 export async function createApi(opts: ApiOptions): Promise<Api> {
   const store = openStore(opts.home);
+  // Native libraries' messages (GPU drivers during the device probe) go to the home's log, not the terminal.
+  setNativeLogFile(path.join(opts.home, 'logs', 'native.log'));
   // A run left `running` by a process that died is not running any more; say so (it can be resumed).
   failInterruptedRuns(store);
   const events = new EventHub();
@@ -72,6 +78,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   return {
     handlers,
     events,
+    store,
     async close() {
       await runs.close();
       await core.close?.();

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import type { ApiHandlers, CallContext, Handler } from '../../api/dispatch.ts';
+import type { CommandName, EventData, EventName, ParamsOf, ProjectSummary, ResultOf } from '../../api/contract.ts';
+import { ApiFailure } from '../../api/errors.ts';
+import type { ProjectAccess } from './access.ts';
+
+/** What the guard needs from the server besides the store's access rows. */
+export interface GuardContext {
+  readonly access: ProjectAccess;
+  /** Bytes one upload may have (the chunked WebSocket upload and the streaming HTTP one). */
+  readonly maxUploadBytes: number;
+  /** Files a user uploaded: the only paths their imports may read on the server. */
+  readonly uploads: UploadRegistry;
+}
+
+/** Per-user sets of uploaded files; an import names one of these or is refused. */
+export class UploadRegistry {
+  readonly #byUser = new Map<string, Set<string>>();
+  add(user: string, file: string): void {
+    const set = this.#byUser.get(user) ?? new Set<string>();
+    set.add(path.resolve(file));
+    this.#byUser.set(user, set);
+  }
+  has(user: string, file: string): boolean {
+    return this.#byUser.get(user)?.has(path.resolve(file)) ?? false;
+  }
+}
+
+type Guarded = { [C in CommandName]: (p: ParamsOf<C>, ctx: CallContext, next: Handler<C>) => Promise<ResultOf<C>> | ResultOf<C> };
+
+const refuse = (message: string): never => {
+  throw new ApiFailure('forbidden', message);
+};
+
+/**
+ * Project names are unique in the store; each user's names live under `user/` so two users can
+ * both have "Tickets" and neither learns the other's names. Users see their own without the prefix.
+ */
+const stored = (user: string, name: string): string => `${user}/${name}`;
+function shown<T extends ProjectSummary>(user: string, p: T): T {
+  return p.name.startsWith(`${user}/`) ? { ...p, name: p.name.slice(user.length + 1) } : p;
+}
+/** Import job ids are chosen by clients: prefixed per user so one user's id cannot reach another's job. */
+const jobOf = (user: string, jobId: string | undefined): string | undefined => (jobId === undefined ? undefined : `${user}:${jobId}`);
+
+/**
+ * The API as one user of the training server may use it. Every command is listed (a new command
+ * in the contract does not compile until it is given a rule here): ids are checked against the
+ * user's projects (403 `forbidden` for another user's), lists are filtered, and nothing can
+ * name a server path except the user's own uploads.
+ */
+export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext): ApiHandlers {
+  const { access } = g;
+  const upload = (file: string) => {
+    if (!g.uploads.has(user, file)) refuse('On a training server, import a file you uploaded: choose it again in the Import screen.');
+  };
+  const rules: Guarded = {
+    'app.info': async (p, c, next) => ({ ...(await next(p, c)), home: 'training server' }),
+    'projects.list': async (p, c, next) => {
+      const mine = access.projectsOf(user);
+      return (await next(p, c)).filter((x) => mine.has(x.id)).map((x) => shown(user, x));
+    },
+    'projects.create': async ({ name }, c, next) => {
+      const created = await next({ name: stored(user, name) }, c);
+      access.grant(created.id, user, 'owner');
+      return shown(user, created);
+    },
+    'projects.rename': async ({ projectId, name }, c, next) => {
+      access.checkProject(projectId, user, 'owner');
+      return shown(user, await next({ projectId, name: stored(user, name) }, c));
+    },
+    'projects.delete': async (p, c, next) => {
+      access.checkProject(p.projectId, user, 'owner');
+      const r = await next(p, c);
+      access.forget(p.projectId);
+      return r;
+    },
+    'samples.list': (p, c, next) => next(p, c),
+    'samples.open': async (p, c, next) => {
+      const r = await next(p, c);
+      access.grant(r.project.id, user, 'owner');
+      return { ...r, project: shown(user, r.project) };
+    },
+    'uploads.begin': (p, c, next) => {
+      if (p.size > g.maxUploadBytes) throw new ApiFailure('invalid_request', `This file is ${mb(p.size)}; this training server accepts uploads up to ${mb(g.maxUploadBytes)}. Split the file, or ask the administrator to raise --max-upload-mb.`);
+      return next(p, c);
+    },
+    'uploads.chunk': (p, c, next) => next(p, c),
+    'uploads.finish': async (p, c, next) => {
+      const r = await next(p, c);
+      g.uploads.add(user, r.path);
+      return r;
+    },
+    'import.preview': (p, c, next) => {
+      upload(p.path);
+      return next(p, c);
+    },
+    'import.analyze': (p, c, next) => {
+      upload(p.path);
+      access.checkProject(p.projectId, user);
+      return next({ ...p, jobId: jobOf(user, p.jobId) }, c);
+    },
+    'import.commit': (p, c, next) => {
+      upload(p.path);
+      access.checkProject(p.projectId, user);
+      return next({ ...p, jobId: jobOf(user, p.jobId) }, c);
+    },
+    'import.cancel': (p, c, next) => next({ jobId: jobOf(user, p.jobId) ?? '' }, c),
+    'datasets.list': (p, c, next) => (access.checkProject(p.projectId, user), next(p, c)),
+    'datasets.get': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'datasets.delete': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'models.list': (p, c, next) => next(p, c),
+    'models.addFolder': () => refuse('On a training server the administrator adds base models on the server: bert-studio models add FOLDER.'),
+    'models.download': (p, c, next) => next(p, c),
+    'models.cancelDownload': (p, c, next) => next(p, c),
+    'runs.estimate': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'runs.start': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'runs.pause': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'runs.resume': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'runs.cancel': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'runs.get': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'runs.list': (p, c, next) => (access.checkProject(p.projectId, user), next(p, c)),
+    'runs.metrics': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'evaluation.get': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'evaluation.cell': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'predict.run': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'export.start': (p, c, next) => {
+      access.checkRun(p.runId, user);
+      if (p.folder !== undefined) refuse('On a training server, exports go to the server’s export folder; download the model instead of naming a folder.');
+      return next(p, c);
+    },
+    'export.list': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'system.pickPath': (p, c, next) => next(p, c),
+    'system.showInFolder': () => refuse('A training server cannot open folders on your computer.'),
+    'system.devices': (p, c, next) => next(p, c),
+  };
+  const out: Partial<Record<CommandName, unknown>> = {};
+  for (const name of Object.keys(rules) as CommandName[]) {
+    const rule = rules[name] as (p: unknown, c: CallContext, next: unknown) => unknown;
+    out[name] = (p: unknown, c: CallContext) => rule(p, c, api[name]);
+  }
+  return out as ApiHandlers;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/**
+ * The events one user's connection receives: runs and exports of their projects only, their own
+ * import jobs (with the id they chose), and the shared model downloads. Undefined drops the event.
+ */
+export function eventFor<E extends EventName>(user: string, access: ProjectAccess, event: E, data: EventData<E>): EventData<E> | undefined {
+  if (event === 'import.progress') {
+    const d = data as EventData<'import.progress'>;
+    const prefix = `${user}:`;
+    return d.jobId.startsWith(prefix) ? ({ ...d, jobId: d.jobId.slice(prefix.length) } as EventData<E>) : undefined;
+  }
+  if (event === 'models.download') return data;
+  const runId = RUN_OF[event as keyof typeof RUN_OF]?.(data as never);
+  // An event not listed here is dropped: a new event reaches users only once it is given a rule.
+  return runId !== undefined && access.mayReadRun(runId, user) ? data : undefined;
+}
+
+const RUN_OF: { [E in Exclude<EventName, 'import.progress' | 'models.download'>]: (d: EventData<E>) => number } = {
+  'run.progress': (d) => d.runId,
+  'run.evaluation': (d) => d.runId,
+  'run.status': (d) => d.id,
+  'run.plan': (d) => d.runId,
+  'export.progress': (d) => d.runId,
+  'evaluation.ready': (d) => d.runId,
+};
