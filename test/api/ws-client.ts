@@ -15,9 +15,10 @@ export class TestClient {
     });
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  /** `ca`: the certificate a wss:// server is trusted by (the training server's tests). */
+  static connect(url: string, headers: Record<string, string> = {}, ca?: string): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, ...(ca ? { ca } : {}) });
       ws.once('open', () => resolve(new TestClient(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);

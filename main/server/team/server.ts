@@ -63,28 +63,28 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
   const handlersFor = (user: string) => guards.get(user) ?? guards.set(user, guardedHandlers(api.handlers, user, { access, uploads, maxUploadBytes })).get(user)!;
 
   const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
-  const authenticate = (req: IncomingMessage): string | undefined => {
+  /** The user of a request, or the refusal to send: 429 while the address is blocked, else 401. */
+  const authenticate = (req: IncomingMessage): { user: string } | { status: 401 | 429; body: string } => {
     const address = addressOf(req);
-    if (limiter.blockedFor(address) > 0) return undefined;
+    const wait = limiter.blockedFor(address);
+    if (wait > 0) return { status: 429, body: `Too many failed logins from this address; try again in ${wait} s.` };
     const auth = req.headers.authorization;
     const user = auth?.startsWith('Bearer ') ? userOfToken(db, auth.slice(7).trim()) : undefined;
-    if (user === undefined) limiter.fail(address);
-    return user;
-  };
-  const refuse = (req: IncomingMessage) => {
-    const wait = limiter.blockedFor(addressOf(req));
-    return wait > 0 ? { status: 429, body: `Too many failed logins from this address; try again in ${wait} s.` } : { status: 401, body: UNAUTHORIZED };
+    if (user !== undefined) return { user };
+    limiter.fail(address);
+    return { status: 401, body: UNAUTHORIZED };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const user = authenticate(req);
-    if (user === undefined) {
-      const { status, body } = refuse(req);
+    const login = authenticate(req);
+    if (!('user' in login)) {
+      const { status, body } = login;
       res.writeHead(status, { ...HEADERS, 'content-type': 'text/plain; charset=utf-8', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
       res.end(body);
       req.resume();
       return;
     }
+    const { user } = login;
     const url = new URL(req.url ?? '/', 'https://server');
     const model = /^\/api\/runs\/(\d+)\/model(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method === 'GET' && url.pathname === '/api/health') return json(res, 200, { ok: true, version: VERSION, user, ws: TEAM_WS_PATH });
@@ -92,9 +92,12 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
       const name = url.searchParams.get('name') ?? 'upload';
       const r = await receiveUpload(req, uploadsDir, name, maxUploadBytes);
       if (!r.ok) {
-        // The rest of the body is not read: close the connection rather than drain a file we refused.
+        // The rest of the body is discarded, not stored, for at most 2 s so the client can read
+        // the 413 before the connection closes (closing at once resets it mid-write).
         res.writeHead(r.status, { ...HEADERS, 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ error: { code: 'invalid_request', message: r.message } }), () => req.socket.destroy());
+        res.end(JSON.stringify({ error: { code: 'invalid_request', message: r.message } }));
+        req.resume();
+        setTimeout(() => req.socket.destroy(), 2000).unref();
         return;
       }
       uploads.add(user, r.file);
@@ -123,7 +126,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     });
   };
   const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
-  const wss = attachTeamWebSocket(server, { authenticate, refuse }, handlersFor, api.events, access);
+  const wss = attachTeamWebSocket(server, authenticate, handlersFor, api.events, access);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

@@ -9,11 +9,8 @@ export const TEAM_WS_PATH = '/api/ws';
 /** One upload chunk (1.5 MB of base64) plus the envelope, as in browser mode. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export interface WsAuth {
-  /** The user a request authenticates as, or undefined after answering it with 401/429. */
-  authenticate(req: IncomingMessage): string | undefined;
-  refuse(req: IncomingMessage): { status: number; body: string };
-}
+/** The user a request authenticates as, or the refusal (401, or 429 for an address that failed too often). */
+export type Authenticate = (req: IncomingMessage) => { user: string } | { status: 401 | 429; body: string };
 
 let connections = 0;
 
@@ -22,16 +19,17 @@ let connections = 0;
  * but each socket is one authenticated user, gets that user's guarded handlers, and only the
  * events of that user's projects.
  */
-export function attachTeamWebSocket(server: Server, auth: WsAuth, handlersFor: (user: string) => ApiHandlers, hub: EventHub, access: ProjectAccess): WebSocketServer {
+export function attachTeamWebSocket(server: Server, authenticate: Authenticate, handlersFor: (user: string) => ApiHandlers, hub: EventHub, access: ProjectAccess): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const user = auth.authenticate(req);
+    const login = authenticate(req);
     const path = (req.url ?? '').split('?')[0];
-    if (user === undefined || path !== TEAM_WS_PATH) {
-      const { status, body } = user === undefined ? auth.refuse(req) : { status: 404, body: 'Not found' };
+    if (!('user' in login) || path !== TEAM_WS_PATH) {
+      const { status, body } = 'user' in login ? { status: 404, body: 'Not found' } : login;
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
+    const { user } = login;
     wss.handleUpgrade(req, socket, head, (ws) => serveUser(ws, user, handlersFor(user), hub, access));
   });
   return wss;
