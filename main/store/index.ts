@@ -9,6 +9,7 @@ export { loadExamples, iterateExamples, countExamples, createStaging } from './e
 export type { ExampleStaging, StagedExample } from './examples.ts';
 export { createRun, getRun, listRuns, updateRun, deleteRun, failInterruptedRuns } from './runs.ts';
 export { appendMetrics, listMetrics } from './metrics.ts';
+export { saveBaseline, getBaseline } from './baselines.ts';
 export { addArtifact, listArtifacts, deleteArtifact } from './artifacts.ts';
 export type * from './types.ts';
 export { TASKS, SPLITS, RUN_STATUSES, ARTIFACT_KINDS } from './types.ts';

@@ -172,3 +172,20 @@ export interface Artifact {
   createdAt: string;
 }
 export type NewArtifact = Omit<Artifact, 'id' | 'createdAt'>;
+
+/** A run's baseline (main/baseline/): its metrics on the run's validation and test splits. */
+export interface Baseline {
+  runId: number;
+  /** 'tfidf-svm', 'entity-memory' or 'word-overlap'. */
+  kind: string;
+  validation: Record<string, number>;
+  test: Record<string, number> | null;
+  /** Anything else worth showing (NER: the majority-tag line's metrics). */
+  extra: Record<string, unknown>;
+  seconds: number;
+  /** The fitted model's folder, when the baseline can be exported. */
+  modelPath: string | null;
+  createdAt: string;
+}
+
+export type NewBaseline = Omit<Baseline, 'createdAt' | 'extra' | 'modelPath'> & { extra?: Record<string, unknown>; modelPath?: string | null };

@@ -44,6 +44,8 @@ export type TrainEvent =
       /** Evaluations left without improvement before early stopping. */
       patienceLeft: number;
     }
+  /** The run's baseline (main/baseline/), trained on the same splits before the model. */
+  | { type: 'baseline'; kind: string; validation: Record<string, number>; test?: Record<string, number>; seconds: number }
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number }
   | { type: 'finished'; stopped: StopReason; bestEpoch: number; validation: Record<string, number>; test?: Record<string, number> };

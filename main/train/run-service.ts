@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { baselineForRun } from '../baseline/for-run.ts';
 import type { Store } from '../store/db.ts';
 import { addArtifact, appendMetrics, createRun, getDataset, getRun, listArtifacts, loadExamples, updateRun } from '../store/index.ts';
-import type { NewMetric, Run } from '../store/types.ts';
+import type { Baseline, NewMetric, Run } from '../store/types.ts';
+import { getTask } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
 import { RunControl } from './control.ts';
 import type { TrainEvent } from './events.ts';
@@ -79,7 +81,7 @@ export function holdOutValidation<T>(train: readonly T[], seed: number): { train
  * Executes (or resumes) a stored run: loads its dataset's splits, trains, and keeps the store
  * current — status, metrics, best evaluation, artifacts — so the UI can be closed and reopened.
  */
-export async function executeRun(store: Store, home: string, runId: number, opts: { control?: RunControl; onEvent?: (e: TrainEvent) => void; resume?: boolean } = {}): Promise<TrainResult> {
+export async function executeRun(store: Store, home: string, runId: number, opts: { control?: RunControl; onEvent?: (e: TrainEvent) => void; resume?: boolean } = {}): Promise<TrainResult & { baseline: Baseline }> {
   const run = getRun(store, runId);
   if (!run) throw new Error(`There is no run ${runId}; list runs with 'bert-studio runs'.`);
   if (run.datasetId === null) throw new Error(`The dataset of run ${runId} was deleted; start a new run on another dataset.`);
@@ -112,6 +114,10 @@ export async function executeRun(store: Store, home: string, runId: number, opts
     opts.onEvent?.(e);
   };
   try {
+    // The baseline first (seconds), on the very splits the model gets, so it is there to compare from the first evaluation.
+    const labels = getTask(spec.task as string).labelSet([...trainEx, ...validation]);
+    const baseline = baselineForRun(store, runId, runDir, { task: spec.task, train: trainEx, validation, test, labels });
+    onEvent({ type: 'baseline', kind: baseline.kind, validation: baseline.validation, ...(baseline.test ? { test: baseline.test } : {}), seconds: baseline.seconds });
     const result = await train({ task: spec.task, train: trainEx, validation, test, base: spec.base, hp: spec.hp, runDir, evalSteps: spec.evalSteps, tuneOutOfScope: spec.tuneOutOfScope, resume: opts.resume, control, onEvent });
     buffer.flush();
     const step = result.bestStep;
@@ -128,7 +134,7 @@ export async function executeRun(store: Store, home: string, runId: number, opts
       bestMetricName: result.monitor,
       bestMetric: result.metrics.validation[result.monitor] ?? null,
     });
-    return result;
+    return { ...result, baseline };
   } catch (err) {
     buffer.flush();
     updateRun(store, runId, { status: 'failed', error: err instanceof Error ? err.message : String(err) });

@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { choice, flag, num, str } from '../parse.ts';
 import { importDataset } from '../../data/index.ts';
 import { freezeLayersProblem } from '../../engine/freeze.ts';
+import type { ModelConfig } from '../../engine/api.ts';
 import { ModelFormatError, parseConfig } from '../../models/config.ts';
 import { registerLocalFolder } from '../../models/hub/local-folder.ts';
 import { resolveModelRef } from '../../models/hub/resolve.ts';
@@ -14,7 +15,7 @@ import { TASK_NAMES } from '../../tasks/registry.ts';
 import type { TaskName } from '../../tasks/types.ts';
 import { RunControl } from '../../train/control.ts';
 import type { TrainEvent } from '../../train/events.ts';
-import { PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
+import { inputPositions, PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
 import type { BaseModel } from '../../train/prepare.ts';
 import { createTrainingRun, executeRun, type RunSpec } from '../../train/run-service.ts';
 import { SCRATCH_SIZES } from '../../train/scratch.ts';
@@ -22,6 +23,9 @@ import { DEVICE_REQUESTS, DeviceUnavailableError, resolveDevice, type DeviceRequ
 import { DEVICE_LABEL } from '../../api/wording.ts';
 import type { TrainResult } from '../../train/trainer.ts';
 import { withStore } from './datasets.ts';
+import { baselineAdvice, baselineShortName, metricWords } from '../../baseline/advice.ts';
+import { baselineReport } from '../../baseline/for-run.ts';
+import type { Baseline } from '../../store/types.ts';
 
 const SIZES: readonly ScratchSize[] = ['tiny', 'mini', 'small'];
 export const SCRATCH_WARNING = 'Training from scratch: with no pretrained model the result is much weaker than fine-tuning a pretrained one; use it to try the app or when no model is available.';
@@ -53,6 +57,9 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
       const v = e.validation[e.monitor];
       const tr = e.train[e.monitor];
       ctx.out.info(`evaluation at epoch ${e.epoch.toFixed(2)}: validation ${e.monitor} ${v?.toFixed(4)}, loss ${e.validation.loss?.toFixed(4)}; train ${e.monitor} ${tr?.toFixed(4)}${e.improved ? '  (best so far)' : `  (no improvement; early stop after ${e.patienceLeft} more)`}`);
+    } else if (e.type === 'baseline') {
+      const shown = Object.entries(e.validation).map(([k, x]) => `${metricWords(k)} ${x.toFixed(4)}`).join(', ');
+      ctx.out.info(`The ${baselineShortName(e.kind)}, trained in ${e.seconds.toFixed(1)} s on the same data, scores on validation: ${shown}. The model has to beat it.`);
     } else if (e.type === 'finished') {
       const why = e.stopped === 'early' ? 'stopped early: the validation metric stopped improving' : e.stopped === 'cancelled' ? 'cancelled' : 'ran all epochs';
       ctx.out.info(`Training ${why}; restored the best weights (epoch ${e.bestEpoch}).`);
@@ -60,9 +67,9 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   };
 }
 
-function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined): Hyperparameters & { preset: string } {
+function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined, model?: { positions: number }): Hyperparameters & { preset: string } {
   const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
-  const base = presetHyperparameters({ preset, task, trainRows, scratch });
+  const base = presetHyperparameters({ preset, task, trainRows, scratch, ...(model ? { maxPositions: model.positions } : {}) });
   const pick = (name: string, fallback: number, o: Parameters<typeof num>[2]) => num(args, name, o) ?? fallback;
   const maxMemory = num(args, 'max-memory', { min: 64, integer: true });
   const microBatch = num(args, 'micro-batch', { min: 1, max: 4096, integer: true });
@@ -101,15 +108,33 @@ export async function deviceOption(args: ParsedArgs): Promise<DeviceRequest | un
   return request;
 }
 
-/** Encoder layers of the base model: the scratch size's, or its config.json's. */
-function baseLayers(base: BaseModel): number {
-  if (base.kind === 'scratch') return SCRATCH_SIZES[base.size].layers;
-  const file = path.join(base.dir, 'config.json');
+/** A pretrained base model's config.json, parsed; a user error when it cannot be read. */
+function folderConfig(dir: string): { config: ModelConfig; file: string } {
+  const file = path.join(dir, 'config.json');
   try {
-    return parseConfig(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file).numLayers;
+    return { config: parseConfig(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file), file };
   } catch (err) {
     throw new UserError(err instanceof ModelFormatError ? err.message : `${file} could not be read as JSON; expected a Hugging Face config.json.`);
   }
+}
+
+/** Encoder layers of the base model: the scratch size's, or its config.json's. */
+function baseLayers(base: BaseModel): number {
+  return base.kind === 'scratch' ? SCRATCH_SIZES[base.size].layers : folderConfig(base.dir).config.numLayers;
+}
+
+/**
+ * How many tokens a pretrained base model reads (its position table), with the file that says
+ * so; a --max-length beyond it is a user error (the default is clamped to it by the presets).
+ */
+function basePositions(args: ParsedArgs, base: BaseModel): { positions: number; file: string } | undefined {
+  if (base.kind === 'scratch') return undefined;
+  const { config, file } = folderConfig(base.dir);
+  const positions = inputPositions(config);
+  const asked = num(args, 'max-length', { min: 8, max: 512, integer: true });
+  if (asked !== undefined && asked > positions)
+    throw new UserError(`Option --max-length ${asked} is longer than this base model reads: ${file} gives it ${positions} positions. Use --max-length ${positions} or less, or leave it out.`);
+  return { positions, file };
 }
 
 /** --freeze-layers N as a whole number, checked against the base model's layer count (one must stay trainable). */
@@ -155,13 +180,14 @@ async function baseFolder(ctx: CommandContext, ref: string): Promise<string> {
   return dir;
 }
 
-function resultJson(runId: number, r: TrainResult, out: string | undefined) {
-  return { run: runId, stopped: r.stopped, best_epoch: r.bestEpoch, monitor: r.monitor, device: r.device, metrics: r.metrics, out: out ?? r.modelDir };
+function resultJson(runId: number, r: TrainResult & { baseline: Baseline }, out: string | undefined, scratch: boolean) {
+  const advice = baselineAdvice({ kind: r.baseline.kind, metric: r.monitor, model: r.metrics.validation[r.monitor], baseline: r.baseline.validation[r.monitor], scratch, exportable: r.baseline.modelPath !== null });
+  return { run: runId, stopped: r.stopped, best_epoch: r.bestEpoch, monitor: r.monitor, device: r.device, metrics: r.metrics, baseline: baselineReport(r.baseline), ...(advice ? { advice } : {}), out: out ?? r.modelDir };
 }
 
 async function runAndReport(ctx: CommandContext, store: Store, runId: number, resume: boolean, out: string | undefined): Promise<void> {
   const control = new RunControl(ctx.signal);
-  let result: TrainResult;
+  let result: Awaited<ReturnType<typeof executeRun>>;
   try {
     result = await executeRun(store, ctx.home, runId, { control, onEvent: progressPrinter(ctx), resume });
   } catch (err) {
@@ -173,10 +199,14 @@ async function runAndReport(ctx: CommandContext, store: Store, runId: number, re
     fs.rmSync(out, { recursive: true, force: true });
     fs.cpSync(result.modelDir, out, { recursive: true });
   }
-  ctx.out.result(resultJson(runId, result, out), (v) => {
+  const scratch = (getRun(store, runId)?.config as { base?: BaseModel } | undefined)?.base?.kind === 'scratch';
+  ctx.out.result(resultJson(runId, result, out, scratch), (v) => {
     const r = v as ReturnType<typeof resultJson>;
     const lines = [`Run ${r.run} finished (${r.stopped}); best epoch ${r.best_epoch}. Model: ${r.out}`];
-    for (const [split, m] of Object.entries(r.metrics)) lines.push(`${split}: ${Object.entries(m as Record<string, number>).filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x.toFixed(4)}`).join(', ')}`);
+    const line = (m: Record<string, number>) => Object.entries(m).filter(([, x]) => typeof x === 'number').map(([k, x]) => `${k} ${x.toFixed(4)}`).join(', ');
+    for (const [split, m] of Object.entries(r.metrics)) lines.push(`${split}: ${line(m as Record<string, number>)}`);
+    for (const split of ['validation', 'test'] as const) if (r.baseline[split]) lines.push(`${baselineShortName(r.baseline.kind)}, ${split}: ${line(r.baseline[split])}`);
+    if (r.advice) lines.push(r.advice);
     return lines.join('\n');
   });
 }
@@ -235,13 +265,14 @@ export const trainCommand: Command = {
     const base: BaseModel = modelDir ? { kind: 'folder', dir: await baseFolder(ctx, modelDir) } : { kind: 'scratch', size: scratch! };
     // Checked before any data is imported, so a bad value changes nothing.
     const freezeLayers = freezeLayersOption(args, base);
+    const positions = basePositions(args, base);
     return withStore(ctx.home, async (store) => {
       const datasetId = datasetOpt ?? (await datasetFromFiles(ctx, store, args, task));
       const dataset = getDataset(store, datasetId);
       if (!dataset) throw new UserError(`There is no dataset ${datasetId}; list them with 'bert-studio datasets'.`);
       if (dataset.task !== task) throw new UserError(`Dataset ${datasetId} was imported for ${dataset.task}, not ${task}; import it again with --task ${task}.`);
       const trainRows = countExamples(store, datasetId).train;
-      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch, freezeLayers, device);
+      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch, freezeLayers, device, positions);
       const spec: RunSpec = { task, base, hp, preset: preset as RunSpec['preset'], ...(num(args, 'eval-steps', { min: 1, integer: true }) ? { evalSteps: num(args, 'eval-steps', { min: 1, integer: true }) } : {}) };
       const run = createTrainingRun(store, dataset.projectId ?? ensureProject(store, 'Default').id, datasetId, spec);
       ctx.out.info(`Run ${run.id}: ${task} on dataset ${datasetId} with ${modelDir ?? `a from-scratch ${scratch} model`}; epochs ${hp.epochs}, batch ${hp.batchSize}, lr ${hp.lr}, max length ${hp.maxLength}, patience ${hp.patience}${hp.freezeLayers ? `; embeddings and the lowest ${hp.freezeLayers} layer(s) frozen` : ''}.`);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { initial } from './001-initial.ts';
+import { baselines } from './002-baselines.ts';
 
 /** One schema step. `PRAGMA user_version` equals the number of steps applied. */
 export interface Migration {
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** Ordered; append only. A shipped step is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, baselines];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
