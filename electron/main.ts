@@ -2,6 +2,8 @@
  * The Electron shell: single instance, one window, the menu, and the IPC binding of the API. All
  * application logic lives in main/ (plain Node); this file only owns windows and lifecycle.
  */
+// First: may load ONNX Runtime from the CUDA runtime folder, which must happen before anything imports it.
+import './cuda.ts';
 import { app, BrowserWindow, Menu, session, shell } from 'electron';
 import path from 'node:path';
 import { createApi, type Api } from '../main/api/services/index.ts';

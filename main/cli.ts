@@ -3,6 +3,7 @@ import type { Command } from './cli/command.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UserError } from './cli/errors.ts';
 import { createOutput } from './cli/output.ts';
 import { formatOptions, parseCommandArgs, parseGlobals } from './cli/parse.ts';
+import { useCudaRuntime } from './engine/cuda-runtime.ts';
 import { resolveHome } from './home.ts';
 import { VERSION } from './version.ts';
 
@@ -48,6 +49,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const entry = COMMANDS.find((c) => c.name === globals.command);
     if (!entry) throw new UserError(`Unknown command '${globals.command}'. Run 'bert-studio --help' for the list of commands.`);
+    // Before a command's modules load ONNX Runtime: run it from the home's CUDA folder when NVIDIA CUDA is enabled.
+    useCudaRuntime(resolveHome(globals.home, env));
     const command = await entry.load();
     if (globals.help) {
       console.log(commandHelp(command));

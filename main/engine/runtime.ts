@@ -3,6 +3,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// Must precede onnxruntime-node: ORT then loads from the home's CUDA runtime folder when NVIDIA CUDA is enabled.
+import { cudaRuntime } from './cuda-runtime.ts';
 import * as ort from 'onnxruntime-node';
 import { DTYPES, type DType, type TypedArray } from './dtypes.ts';
 
@@ -24,7 +26,8 @@ export type Device = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 const PROVIDERS: Record<Device, { provider: string; profileName: string; platforms: readonly NodeJS.Platform[]; enabled: boolean }> = {
   cpu: { provider: 'cpu', profileName: 'CPUExecutionProvider', platforms: ['linux', 'win32', 'darwin'], enabled: true },
   webgpu: { provider: 'webgpu', profileName: 'WebGpuExecutionProvider', platforms: ['linux', 'win32', 'darwin'], enabled: true },
-  cuda: { provider: 'cuda', profileName: 'CUDAExecutionProvider', platforms: ['linux', 'win32'], enabled: false },
+  // CUDA: sessions may open once its provider libraries are loaded from the home (cuda-runtime.ts); the probe's training step decides if it is usable.
+  cuda: { provider: 'cuda', profileName: 'CUDAExecutionProvider', platforms: ['linux', 'win32'], enabled: cudaRuntime().loaded },
   dml: { provider: 'dml', profileName: 'DmlExecutionProvider', platforms: ['win32'], enabled: false },
   coreml: { provider: 'coreml', profileName: 'CoreMLExecutionProvider', platforms: ['darwin'], enabled: false },
 };
@@ -143,7 +146,8 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
 
 /** The providers this onnxruntime-node binary knows, and whether their libraries ship in the package. */
 export function providersInBuild(): { name: string; bundled: boolean }[] {
-  return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
+  // ORT reports CUDA as not bundled (its libraries are not in the npm package); loaded from the home, they are there.
+  return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled || (b.name === 'cuda' && cudaRuntime().loaded) }));
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Expected {
   readonly sha256?: string;
   /** Git blob id: how the hub identifies small (non-LFS) files such as config.json. */
   readonly gitSha1?: string;
+  /** Hex SHA-512: how NuGet feeds identify packages (their catalog's packageHash). */
+  readonly sha512?: string;
 }
 
 export type Progress = (bytes: number, total: number | undefined, file: string) => void;
@@ -114,7 +116,7 @@ async function attemptDownload(opts: DownloadFileOptions): Promise<DownloadedFil
     const fromHeaders = expectedFromHeaders(hops[0]);
     const repoCommit = hops[0].headers['x-repo-commit'];
     commit = typeof repoCommit === 'string' ? repoCommit : undefined;
-    expected = { size: fromHeaders.size ?? expected.size, sha256: fromHeaders.sha256 ?? expected.sha256, gitSha1: expected.gitSha1 };
+    expected = { ...expected, size: fromHeaders.size ?? expected.size, sha256: fromHeaders.sha256 ?? expected.sha256 };
     let append = false;
     if (status === 206) {
       const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));
@@ -163,26 +165,30 @@ async function attemptDownload(opts: DownloadFileOptions): Promise<DownloadedFil
   return { size: checked.size, sha256: checked.sha256, commit };
 }
 
-async function hashes(file: string): Promise<{ sha256: string; gitSha1: string; size: number }> {
+/** sha512 only when asked: hub files never need it, and it costs a second pass of CPU over large weights. */
+async function hashes(file: string, withSha512: boolean): Promise<{ sha256: string; gitSha1: string; sha512?: string; size: number }> {
   const size = await sizeOf(file);
   const sha256 = createHash('sha256');
   const sha1 = createHash('sha1').update(`blob ${size}\0`);
+  const sha512 = withSha512 ? createHash('sha512') : undefined;
   await pipeline(createReadStream(file), async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
       sha256.update(chunk);
       sha1.update(chunk);
+      sha512?.update(chunk);
     }
   });
-  return { sha256: sha256.digest('hex'), gitSha1: sha1.digest('hex'), size };
+  return { sha256: sha256.digest('hex'), gitSha1: sha1.digest('hex'), sha512: sha512?.digest('hex'), size };
 }
 
-/** Checks size, sha256 and git sha1 where known; deletes the file and throws a sentence on a mismatch. */
+/** Checks size, sha256, git sha1 and SHA-512 where known; deletes the file and throws a sentence on a mismatch. */
 async function verify(file: string, expected: Expected, label: string): Promise<{ sha256: string; size: number }> {
-  const got = await hashes(file);
+  const got = await hashes(file, expected.sha512 !== undefined);
   let problem: string | undefined;
   if (expected.size !== undefined && got.size !== expected.size) problem = `its size is ${got.size} bytes, expected ${expected.size}`;
   else if (expected.sha256 && got.sha256 !== expected.sha256) problem = `its sha256 is ${got.sha256}, expected ${expected.sha256}`;
   else if (expected.gitSha1 && got.gitSha1 !== expected.gitSha1) problem = `its git hash is ${got.gitSha1}, expected ${expected.gitSha1}`;
+  else if (expected.sha512 && got.sha512 !== expected.sha512) problem = `its SHA-512 differs from the one the feed publishes`;
   if (problem) {
     await rm(file, { force: true });
     throw new Error(`${label} failed verification: ${problem}. The damaged file (${path.basename(file)}) was deleted; run the download again.`);

@@ -1,5 +1,8 @@
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 
 /**
  * A minimal reader of zip archives, enough for PyTorch checkpoints: torch.save writes stored
@@ -49,10 +52,7 @@ export class ZipReader {
   /** Reads and, if needed, inflates one entry; checks its size and CRC-32 so a damaged archive cannot pass as weights. */
   async read(entry: ZipEntry): Promise<Buffer> {
     const where = `${this.file} (entry ${entry.name})`;
-    if (entry.flags & 1) throw new Error(`${where} is encrypted; save the checkpoint again without encryption.`);
-    const local = await readAt(this.handle, entry.localHeaderOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_SIG) throw new Error(`${where} has a damaged local header; the file is corrupt or truncated.`);
-    const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const dataStart = await this.dataStart(entry, where);
     const raw = await readAt(this.handle, dataStart, entry.compressedSize);
     if (raw.length !== entry.compressedSize) throw new Error(`${where} is truncated: expected ${entry.compressedSize} bytes, found ${raw.length}. Download or copy the file again.`);
     let data: Buffer;
@@ -62,6 +62,40 @@ export class ZipReader {
     if (data.length !== entry.size) throw new Error(`${where} has ${data.length} bytes where the archive says ${entry.size}; the file is corrupt.`);
     if (crc32(data) !== entry.crc32) throw new Error(`${where} fails its CRC-32 check; the file is corrupt. Download or copy it again.`);
     return data;
+  }
+
+  /**
+   * Streams one entry to `dest` (entries too large to hold in memory, such as shared libraries
+   * of hundreds of MB), with the same size and CRC-32 checks as read(). `dest` is left partial
+   * on failure; the caller writes into a staging folder it removes.
+   */
+  async extract(entry: ZipEntry, dest: string): Promise<void> {
+    const where = `${this.file} (entry ${entry.name})`;
+    const start = await this.dataStart(entry, where);
+    if (entry.method !== 0 && entry.method !== 8) throw new Error(`${where} uses zip compression method ${entry.method}; only stored and deflated entries are supported.`);
+    let size = 0;
+    let crc = 0;
+    const check = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        crc = crc32(chunk, crc);
+        done(null, chunk);
+      },
+    });
+    // createReadStream's `end` is inclusive, so an empty entry needs its own (empty) source.
+    const raw = entry.compressedSize === 0 ? Readable.from([]) : createReadStream(this.file, { start, end: start + entry.compressedSize - 1 });
+    if (entry.method === 8) await pipeline(raw, createInflateRaw(), check, createWriteStream(dest));
+    else await pipeline(raw, check, createWriteStream(dest));
+    if (size !== entry.size) throw new Error(`${where} has ${size} bytes where the archive says ${entry.size}; the file is corrupt.`);
+    if (crc !== entry.crc32) throw new Error(`${where} fails its CRC-32 check; the file is corrupt. Download it again.`);
+  }
+
+  /** Where an entry's data begins, after its local header (whose name and extra lengths may differ from the directory's). */
+  private async dataStart(entry: ZipEntry, where: string): Promise<number> {
+    if (entry.flags & 1) throw new Error(`${where} is encrypted; save the checkpoint again without encryption.`);
+    const local = await readAt(this.handle, entry.localHeaderOffset, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_SIG) throw new Error(`${where} has a damaged local header; the file is corrupt or truncated.`);
+    return entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   }
 
   async close(): Promise<void> {
