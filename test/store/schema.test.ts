@@ -33,7 +33,7 @@ describe('openStore', () => {
     const store = openStore(home());
     try {
       const tables = store.db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as { name: string; strict: number }[];
-      expect(tables.length).toBe(6);
+      expect(tables.length).toBe(7);
       for (const t of tables) expect({ name: t.name, strict: t.strict }).toEqual({ name: t.name, strict: 1 });
     } finally {
       store.close();
