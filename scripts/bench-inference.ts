@@ -7,7 +7,7 @@
 // Usage: npm run bench:inference [-- tiny mini small base]
 import os from 'node:os';
 import { BENCH_SIZES, benchModelSpec, type BenchSize } from '../main/engine/bench.ts';
-import { createEngineModel } from '../main/engine/model.ts';
+import { createEngineModel } from '../main/engine/engine-model.ts';
 import { createSession, type HostTensor } from '../main/engine/runtime.ts';
 import { quantizeOnnx } from '../main/export/quantize.ts';
 import { randomInitWeights } from '../main/models/graph/init.ts';

@@ -108,7 +108,13 @@ export interface EngineModel {
   applyUpdate(opts: UpdateOptions): Promise<{ gradNorm: number }>;
   /** Dropout off; loss only when the batch carries labels. */
   forward(batch: Batch): Promise<ForwardResult>;
-  /** Hugging Face names → current values (copies). */
+  /**
+   * Brings the host copy of parameters and AdamW moments up to date. A model whose training
+   * state lives on a GPU (device-resident) reads it back only here: call it before
+   * parameters(), optimizerState() or exportOnnx() after training steps. No-op on the CPU.
+   */
+  syncToHost(): Promise<void>;
+  /** Hugging Face names → current values (copies); after syncToHost() when the model trained on a GPU. */
   parameters(): Map<string, TensorData>;
   setParameters(p: Map<string, TensorData>): void;
   optimizerState(): { m: Map<string, TensorData>; v: Map<string, TensorData> };
@@ -142,7 +148,7 @@ export interface CreateEngineModelOptions {
   freezeLayers?: number;
 }
 
-export { createEngineModel } from './model.ts';
+export { createEngineModel } from './engine-model.ts';
 export { initHeadWeights, randomInitWeights } from '../models/graph/init.ts';
 export { parseConfig, ModelFormatError } from '../models/config.ts';
 export { loadModelFolder } from '../models/load-folder.ts';

@@ -2,7 +2,7 @@
 // the same work as the PyTorch reference in ../shared/fixtures/parity/README.md.
 import os from 'node:os';
 import type { Batch, Device, HeadSpec, ModelConfig } from './api.ts';
-import { createEngineModel } from './model.ts';
+import { createEngineModel } from './engine-model.ts';
 import { parseConfig } from '../models/config.ts';
 import { randomInitWeights } from '../models/graph/init.ts';
 

@@ -1,5 +1,5 @@
 // Batch → graph feeds, with the checks a caller can get wrong turned into clear errors.
-import type { Batch, HeadSpec } from './api.ts';
+import type { Batch, HeadSpec, ModelConfig } from './api.ts';
 import type { HostTensor } from './runtime.ts';
 
 const i64 = (data: BigInt64Array, shape: number[]): HostTensor => ({ dtype: 'int64', shape, data });
@@ -54,4 +54,18 @@ export function targetFeeds(batch: Batch, head: HeadSpec): Record<string, HostTe
     case 'joint-intent-slots':
       return { labels: ints(batch.labels, 'labels', [b]), slot_labels: ints(batch.slotLabels, 'slotLabels', [b, s]) };
   }
+}
+
+/** The longest sequence the model's position table takes (RoBERTa numbers positions from padding_idx + 1). */
+export function maxSequence(c: ModelConfig): number {
+  return c.modelType === 'roberta' ? c.maxPositions - c.padTokenId - 1 : c.maxPositions;
+}
+
+/** Out-of-range ids would fail deep inside ONNX Runtime; say what is wrong instead. */
+export function checkBatch(c: ModelConfig, batch: Batch): void {
+  const maxSeq = maxSequence(c);
+  if (batch.seq > maxSeq) throw new Error(`Sequences of ${batch.seq} tokens are longer than this model's ${maxSeq} positions; truncate them to at most ${maxSeq}.`);
+  for (const id of batch.inputIds) if (id < 0n || id >= BigInt(c.vocabSize)) throw new Error(`Token id ${id} is outside the model's vocabulary of ${c.vocabSize}; the tokenizer does not match the model.`);
+  if (batch.tokenTypeIds && c.typeVocabSize)
+    for (const t of batch.tokenTypeIds) if (t < 0n || t >= BigInt(c.typeVocabSize)) throw new Error(`Token type ${t} is outside the model's ${c.typeVocabSize} token types.`);
 }

@@ -1,7 +1,7 @@
 // EngineModel on ONNX Runtime: holds parameters and AdamW moments on the host, builds the
 // train/eval graphs once per phase, and runs them. Sessions are cached per phase.
-import type { AdamWConfig, Batch, CreateEngineModelOptions, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
-import { hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
+import type { AdamWConfig, Batch, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
+import { checkBatch, hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import { serialize } from './onnx.ts';
 import { RowGradSum } from './row-grad-sum.ts';
@@ -66,15 +66,8 @@ export class OrtEngineModel implements EngineModel {
     }
   }
 
-  /** Out-of-range ids would fail deep inside ONNX Runtime; say what is wrong instead. */
   private checkBatch(batch: Batch): void {
-    const c = this.config;
-    // RoBERTa numbers positions from padding_idx + 1.
-    const maxSeq = c.modelType === 'roberta' ? c.maxPositions - c.padTokenId - 1 : c.maxPositions;
-    if (batch.seq > maxSeq) throw new Error(`Sequences of ${batch.seq} tokens are longer than this model's ${maxSeq} positions; truncate them to at most ${maxSeq}.`);
-    for (const id of batch.inputIds) if (id < 0n || id >= BigInt(c.vocabSize)) throw new Error(`Token id ${id} is outside the model's vocabulary of ${c.vocabSize}; the tokenizer does not match the model.`);
-    if (batch.tokenTypeIds && c.typeVocabSize)
-      for (const t of batch.tokenTypeIds) if (t < 0n || t >= BigInt(c.typeVocabSize)) throw new Error(`Token type ${t} is outside the model's ${c.typeVocabSize} token types.`);
+    checkBatch(this.config, batch);
   }
 
   private get tokenTypes(): boolean {
@@ -286,10 +279,11 @@ export class OrtEngineModel implements EngineModel {
   }
 
   exportOnnx(opts: { metadata?: Record<string, string> } = {}): Uint8Array {
-    const fwd = buildForward(this.config, this.head, { withLoss: false, training: false, bake: (name) => this.params.get(name)!, name: 'bert-studio-export' });
-    for (const [k, v] of Object.entries(fwd.outputs)) fwd.g.output(v, k);
-    return serialize(fwd.g, { metadata: opts.metadata ?? {} });
+    return exportForward(this.config, this.head, (name) => this.params.get(name)!, opts.metadata ?? {});
   }
+
+  /** Parameters and moments already live on the host. */
+  async syncToHost(): Promise<void> {}
 
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];
@@ -298,6 +292,9 @@ export class OrtEngineModel implements EngineModel {
   }
 }
 
-export async function createEngineModel(opts: CreateEngineModelOptions): Promise<EngineModel> {
-  return new OrtEngineModel(opts.config, opts.head, opts.weights, opts.adamw, { freezeEmbeddings: opts.freezeEmbeddings ?? false, freezeLayers: opts.freezeLayers ?? 0 }, opts.device ?? 'cpu');
+/** The forward graph with `weight(name)` baked in as initializers: the exported model. */
+export function exportForward(config: ModelConfig, head: HeadSpec, weight: (name: string) => Float32Array, metadata: Record<string, string>): Uint8Array {
+  const fwd = buildForward(config, head, { withLoss: false, training: false, bake: weight, name: 'bert-studio-export' });
+  for (const [k, v] of Object.entries(fwd.outputs)) fwd.g.output(v, k);
+  return serialize(fwd.g, { metadata });
 }

@@ -17,11 +17,19 @@ function tensorProto(name: string, c: Constant): onnxProto.onnx.ITensorProto {
   return { name, dims: [...c.shape], dataType: DTYPES[c.dtype].onnx, rawData: rawBytes(c) };
 }
 
-function valueInfo(v: Value): onnxProto.onnx.IValueInfoProto {
-  return {
-    name: v.name,
-    type: { tensorType: { elemType: DTYPES[v.dtype].onnx, shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  };
+/** A symbolic dimension's size when `dims` fixes it: 'batch', 'seq' and products such as 'batch*seq'. */
+function fixedDim(d: string, dims: Readonly<Record<string, number>> | undefined): number | undefined {
+  if (!dims) return undefined;
+  const parts = d.split('*').map((p) => dims[p]);
+  return parts.every((x) => x !== undefined) ? parts.reduce((a, b) => a * b, 1) : undefined;
+}
+
+function valueInfo(v: Value, dims?: Readonly<Record<string, number>>): onnxProto.onnx.IValueInfoProto {
+  const dim = v.shape.map((d) => {
+    const fixed = typeof d === 'number' ? d : fixedDim(d, dims);
+    return fixed !== undefined ? { dimValue: fixed } : { dimParam: d as string };
+  });
+  return { name: v.name, type: { tensorType: { elemType: DTYPES[v.dtype].onnx, shape: { dim } } } };
 }
 
 function attributeProto(name: string, a: Attr): onnxProto.onnx.IAttributeProto {
@@ -45,6 +53,12 @@ function attributeProto(name: string, a: Attr): onnxProto.onnx.IAttributeProto {
 export interface SerializeOptions {
   metadata?: Record<string, string>;
   producer?: string;
+  /**
+   * Sizes for symbolic dimensions of the graph's inputs and outputs. With every dimension fixed,
+   * ONNX Runtime folds all shape arithmetic into constants when it loads the model, so no
+   * int64 Shape/Gather/Concat node is left for a GPU provider to hand to the CPU.
+   */
+  dims?: Readonly<Record<string, number>>;
 }
 
 export function toModelProto(g: Graph, opts: SerializeOptions = {}): onnxProto.onnx.IModelProto {
@@ -60,8 +74,8 @@ export function toModelProto(g: Graph, opts: SerializeOptions = {}): onnxProto.o
         .map((k) => attributeProto(k, n.attrs[k])),
     })),
     initializer: [...g.initializers].map(([name, c]) => tensorProto(name, c)),
-    input: g.inputs.map(valueInfo),
-    output: g.outputs.map(valueInfo),
+    input: g.inputs.map((v) => valueInfo(v, opts.dims)),
+    output: g.outputs.map((v) => valueInfo(v, opts.dims)),
   };
   const metadata = Object.keys(opts.metadata ?? {})
     .sort()

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
-import { OrtEngineModel } from './model.ts';
+import { openEngineModel } from './engine-model.ts';
 import { serialize } from './onnx.ts';
 import { createSession, readPlacement, withProfiles, type Device, type Placement } from './runtime.ts';
 import { inputFeeds } from './feeds.ts';
@@ -121,7 +121,7 @@ async function parityOn(dir: string, device: Device): Promise<Omit<ParityResult,
   const batch = toBatch(inputs, head);
   const a = inputs.adamw;
   const adamw: AdamWConfig = { betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm };
-  const model = new OrtEngineModel(folder.config, head, folder.weights, adamw, {}, device);
+  const model = openEngineModel(folder.config, head, folder.weights, adamw, {}, device);
   const before = model.parameters();
   try {
     const fwd = await model.forward(batch);
@@ -146,6 +146,7 @@ async function parityOn(dir: string, device: Device): Promise<Omit<ParityResult,
       steps.clip_coef_per_step.push(a.max_grad_norm > 0 ? Math.min(1, a.max_grad_norm / (res.gradNorm + 1e-6)) : 1);
     }
     const final = await model.forward(batch);
+    await model.syncToHost();
     const after = model.parameters();
     report.adamw = { ...steps, final_loss: final.loss, final_logits: final.logits ? Array.from(final.logits) : undefined };
     const errors = compare(report, expected, before, after, readSafetensors(path.join(dir, 'expected_after.safetensors')));

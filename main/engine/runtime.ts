@@ -7,6 +7,8 @@ import path from 'node:path';
 import { cudaRuntime } from './cuda-runtime.ts';
 import * as ort from 'onnxruntime-node';
 import { DTYPES, type DType, type TypedArray } from './dtypes.ts';
+import { Graph } from './ir.ts';
+import { serialize } from './onnx.ts';
 
 export interface HostTensor {
   readonly dtype: DType;
@@ -54,6 +56,8 @@ export interface SessionOptions {
   memPattern?: boolean;
   /** Write an ORT profile (chrome trace JSON) with this file prefix. */
   profilePrefix?: string;
+  /** Never profiled, even in a withProfiles scope (long-lived helper sessions, whose profile would never end). */
+  unprofiled?: boolean;
 }
 
 /** Sessions opened in a profiled() scope write their ORT profile here (see readPlacement). */
@@ -83,8 +87,57 @@ export interface Session {
   release(): Promise<void>;
 }
 
+/**
+ * A tensor that stays where its session's device keeps it (a GPU buffer on WebGPU, host memory
+ * on the CPU). Its data is never read in JavaScript: ORT-node 1.30's getData() on a GPU-buffer
+ * tensor aborts the whole process, so the ORT tensor is private and the only way back to the
+ * host is readBack(), which runs an Identity session with CPU outputs.
+ */
+export class DeviceTensor {
+  #tensor: ort.Tensor | undefined;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  /** Bytes, for the host↔device traffic count. */
+  readonly bytes: number;
+  constructor(t: ort.Tensor) {
+    this.#tensor = t;
+    this.dtype = t.type as DType;
+    this.shape = [...t.dims];
+    this.bytes = this.shape.reduce((a, b) => a * b, 1) * DTYPES[this.dtype].bytes;
+  }
+  /** The ORT tensor, for runtime.ts only (module-private by convention: never exported further). */
+  get ortTensor(): ort.Tensor {
+    if (!this.#tensor) throw new Error('This device tensor was released; its training state was replaced by a newer one.');
+    return this.#tensor;
+  }
+  get released(): boolean {
+    return this.#tensor === undefined;
+  }
+  /** Frees the device memory now instead of at garbage collection (GPU buffers are large). */
+  release(): void {
+    const t = this.#tensor;
+    this.#tensor = undefined;
+    if (t && t.location === 'gpu-buffer') t.dispose();
+  }
+}
+
+export type Feed = HostTensor | DeviceTensor;
+
+/**
+ * A session whose named outputs stay on the device (DeviceTensor) and whose inputs may be
+ * device tensors from an earlier run: training state crosses the host boundary only when read
+ * back. On the CPU provider "the device" is host memory and the same code runs zero-copy.
+ */
+export interface ResidentSession {
+  readonly inputNames: readonly string[];
+  run(feeds: Record<string, Feed>): Promise<{ host: Record<string, HostTensor>; device: Record<string, DeviceTensor>; uploadedBytes: number }>;
+  release(): Promise<void>;
+}
+
 // ORT names its tensor types as our DType names do (float32, int64, bool, …).
 function fromOrt(t: ort.Tensor): HostTensor {
+  // getData()/data on a GPU-buffer tensor aborts the process in ORT-node 1.30: refuse instead.
+  if (t.location !== 'cpu' && t.location !== 'cpu-pinned') throw new Error(`An output on the device (${t.location}) cannot be read directly; use readBack().`);
   if (!(t.type in DTYPES)) throw new Error(`unsupported output type ${t.type}`);
   return { dtype: t.type as DType, shape: [...t.dims], data: t.data as TypedArray };
 }
@@ -142,6 +195,101 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
       await session.release();
     },
   };
+}
+
+function ortOptions(device: Device, opts: SessionOptions, profilePrefix: string | undefined): ort.InferenceSession.SessionOptions {
+  const threads = opts.threads ?? Math.max(1, os.availableParallelism());
+  return {
+    executionProviders: [PROVIDERS[device].provider],
+    logSeverityLevel: 3,
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    enableCpuMemArena: opts.arena ?? true,
+    enableMemPattern: opts.memPattern ?? false,
+    graphOptimizationLevel: opts.optimization ?? 'all',
+    ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
+    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' }, inter_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
+  };
+}
+
+/**
+ * A session whose outputs named in `resident` stay on the device ('gpu-buffer' on WebGPU) and
+ * are returned as DeviceTensors; the other outputs come back to the host.
+ */
+export async function createResidentSession(model: Uint8Array, resident: readonly string[], opts: SessionOptions = {}): Promise<ResidentSession> {
+  const device = opts.device ?? 'cpu';
+  checkAvailable(device);
+  const within = scope.getStore();
+  const profilePrefix = opts.unprofiled ? undefined : (opts.profilePrefix ?? (within?.profileDir !== undefined ? path.join(within.profileDir, `session-${++profiled}`) : undefined));
+  const keep = new Set(resident);
+  // Outputs not named here default to the CPU.
+  const location: Record<string, ort.Tensor.DataLocation> = {};
+  if (device !== 'cpu') for (const name of keep) location[name] = 'gpu-buffer';
+  const session = await ort.InferenceSession.create(model, { ...ortOptions(device, opts, profilePrefix), ...(keep.size > 0 && device !== 'cpu' ? { preferredOutputLocation: location } : {}) });
+  return {
+    inputNames: session.inputNames,
+    async run(feeds) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      let uploadedBytes = 0;
+      for (const [k, v] of Object.entries(feeds)) {
+        if (v instanceof DeviceTensor) ortFeeds[k] = v.ortTensor;
+        else {
+          ortFeeds[k] = toOrt(v);
+          uploadedBytes += v.data.byteLength;
+        }
+      }
+      const res = await session.run(ortFeeds);
+      const host: Record<string, HostTensor> = {};
+      const dev: Record<string, DeviceTensor> = {};
+      for (const [k, v] of Object.entries(res)) {
+        // A GPU-buffer tensor's data is never touched here (see DeviceTensor).
+        if (keep.has(k) || v.location === 'gpu-buffer') dev[k] = new DeviceTensor(v);
+        else host[k] = fromOrt(v);
+      }
+      return { host, device: dev, uploadedBytes };
+    },
+    async release() {
+      if (profilePrefix) session.endProfiling();
+      await session.release();
+    },
+  };
+}
+
+/** Identity graph over one float32 or int32 tensor of any shape, hand-built (runtime.ts knows no IR). */
+function identityModel(dtype: DType): Uint8Array {
+  const g = new Graph('identity');
+  g.output(g.node('Identity', [g.input('x', dtype, ['n'])], [{ dtype, shape: ['n'] }])[0], 'y');
+  return serialize(g);
+}
+
+const identities = new Map<string, Promise<ResidentSession>>();
+
+function identity(device: Device, dtype: DType, toDevice: boolean): Promise<ResidentSession> {
+  const key = `${device}:${dtype}:${toDevice}`;
+  let s = identities.get(key);
+  if (!s) {
+    s = createResidentSession(identityModel(dtype), toDevice ? ['y'] : [], { device, threads: 1, unprofiled: true });
+    identities.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * A flat device tensor's values on the host: through an Identity session whose output is on
+ * the CPU (the one safe way back, see DeviceTensor). Checkpoints, export and parameters() use it.
+ */
+export async function readBack(t: DeviceTensor, device: Device): Promise<HostTensor> {
+  if (t.shape.length !== 1) throw new Error('readBack takes flat (1-D) device tensors.');
+  const s = await identity(device, t.dtype, false);
+  return (await s.run({ x: t })).host.y;
+}
+
+/** A flat host tensor copied to the device once, to be fed to many runs without re-uploading. */
+export async function upload(t: HostTensor, device: Device): Promise<DeviceTensor> {
+  if (t.shape.length !== 1) throw new Error('upload takes flat (1-D) tensors.');
+  const s = await identity(device, t.dtype, true);
+  return (await s.run({ x: t })).device.y;
 }
 
 /** The providers this onnxruntime-node binary knows, and whether their libraries ship in the package. */

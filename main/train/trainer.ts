@@ -132,12 +132,17 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       const value = val.metrics[monitor] ?? Number.NaN;
       const d = updateEarlyStopping(esCfg, state.early, value, { step: state.globalStep, epoch: epochFloat });
       state = { ...state, early: d.state, threshold };
-      if (d.improved) writeFileAtomic(bestFile, encodeSafetensors(model.parameters()));
+      if (d.improved) {
+        await model.syncToHost();
+        writeFileAtomic(bestFile, encodeSafetensors(model.parameters()));
+      }
       emit({ type: 'evaluation', step: state.globalStep, epoch: epochFloat, validation: val.metrics, train: gap.metrics, monitor, improved: d.improved, best: d.state.best, bestEpoch: d.state.bestEpoch, patienceLeft: Math.max(0, hp.patience - d.state.wait) });
       return d.stop;
     };
 
-    const saveState = () => {
+    const saveState = async () => {
+      // A GPU-resident model reads its state back only here (checkpoints) and for best weights.
+      await model.syncToHost();
       const opt = model.optimizerState();
       saveCheckpoint(ckDir, { state, params: model.parameters(), m: opt.m, v: opt.v });
     };
@@ -196,6 +201,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     if (job.test && job.test.length) test = (await evaluateExamples(model, task, job.test, task.features(job.test, tokenizer, featureOpts), finalOpts)).metrics;
     const bestEpoch = state.early.bestEvaluation >= 0 ? Math.ceil(state.early.bestEpoch) : 0;
     const modelDir = path.join(job.runDir, 'model');
+    await model.syncToHost();
     const params: Map<string, TensorData> = model.parameters();
     saveModelFolder(modelDir, { config: prepared.config, head, labels, params, tokenizerDir: prepared.tokenizerDir, threshold, maxLength: hp.maxLength, task: job.task });
     emit({ type: 'finished', stopped, bestEpoch, validation, ...(test ? { test } : {}) });

@@ -3,7 +3,7 @@
 // give the same update as one step on the whole batch. Also: frozen embeddings stay put.
 import { describe, expect, it } from 'vitest';
 import type { Batch, EngineModel, HeadSpec } from '../../main/engine/api.ts';
-import { createEngineModel } from '../../main/engine/model.ts';
+import { createEngineModel } from '../../main/engine/engine-model.ts';
 import { isEmbeddingParam } from '../../main/engine/train-graph.ts';
 import { parseConfig } from '../../main/models/config.ts';
 import { randomInitWeights } from '../../main/models/graph/init.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, HeadSpec } from '../../main/engine/api.ts';
 import { Interpreter, type Tensor } from '../../main/engine/interpreter.ts';
-import { createEngineModel } from '../../main/engine/model.ts';
+import { createEngineModel } from '../../main/engine/engine-model.ts';
 import { serialize } from '../../main/engine/onnx.ts';
 import { createSession, type HostTensor } from '../../main/engine/runtime.ts';
 import { adamwScalars, buildTrainGraph } from '../../main/engine/train-graph.ts';

@@ -35,7 +35,7 @@ export function hashBits(x: Value, key: Value): Value {
   const last = o.cast(last64, 'int32');
   const zero = g.scalar(0, 'int32');
   const one = g.scalar(1, 'int32');
-  const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), o.cast(key, 'int32')); // [R]
+  const rowBase = o.add(o.mul(o.range(zero, rows, one, `${x.name}_rows`), last), key.dtype === 'int32' ? key : o.cast(key, 'int32')); // [R]
   const cols = o.range(zero, last, one, x.shape[x.rank - 1]); // [L]
   const idx = o.reshapeTo(o.add(o.unsqueeze(rowBase, [1]), o.unsqueeze(cols, [0])), shape, x.shape);
   let h = o.mul(idx, M1);
@@ -61,6 +61,26 @@ export function siteKey(seed: Value, step: Value, site: number): Value {
   let k = o.mod(o.add(o.add(o.mul(s, 48271), o.mul(t, 69621)), (site * 7919) % P), P);
   for (let r = 0; r < 3; r++) k = mixScalar(k, r);
   return k;
+}
+
+/** siteKey's arithmetic on the host, bit for bit (all operands are non-negative, so % is ONNX's Mod). */
+export function siteKeyHost(seed: number, step: number, site: number): number {
+  const p = BigInt(P);
+  const mod = (x: bigint) => x % p;
+  const s = mod(BigInt(seed));
+  const t = mod(BigInt(step));
+  let k = mod(s * 48271n + t * 69621n + BigInt((site * 7919) % P));
+  for (let r = 0; r < 3; r++) k = mod(mod(k * k) + k * 16807n + BigInt(1_000_003 * (r + 1)));
+  return Number(k);
+}
+
+/**
+ * The keys of dropout sites 0..sites-1 as one int32 tensor: graphs built with keysInput take
+ * them as an input instead of computing them from int64 scalars, which ORT's WebGPU provider
+ * cannot (int64 Mod/Mul ran on the CPU and every key was copied to the GPU).
+ */
+export function siteKeysHost(seed: number, step: number, sites: number): Int32Array {
+  return Int32Array.from({ length: sites }, (_, i) => siteKeyHost(seed, step, i));
 }
 
 /** Inverted dropout: x / (1 - p) where the element's hash is in the top 1 - p of the int32 range, else 0. */

@@ -29,6 +29,8 @@ export interface ForwardGraph {
   readonly batchInputs: string[];
   /** The word-embedding lookup (table name, ids, gathered rows). */
   readonly wordLookup: WordLookup;
+  /** Dropout sites in the graph (the length of 'dropout_keys' with keysInput). */
+  readonly dropoutSites: number;
 }
 
 export interface ForwardOptions {
@@ -39,6 +41,16 @@ export interface ForwardOptions {
   /** Parameter values: present → baked as initializers (export); absent → graph inputs. */
   bake?: (name: string, shape: readonly number[]) => Float32Array;
   name?: string;
+  /**
+   * Where parameter values come from instead of graph inputs (the device-resident step slices
+   * them out of flat buffers). Ignored for names `bake` covers.
+   */
+  paramSource?: (g: Graph, name: string, shape: readonly number[]) => Value;
+  /**
+   * Dropout keys as the int32 input 'dropout_keys' [dropout_sites] (siteKeysHost) instead of
+   * int64 'seed' and 'step' inputs: no int64 arithmetic left for a GPU provider to put on the CPU.
+   */
+  keysInput?: boolean;
   /** Keep every layer's full [N, H] output (diagnostics); otherwise sequence classification runs its last layer on the first token only. */
   allStates?: boolean;
 }
@@ -65,8 +77,9 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   const attentionMask = g.input('attention_mask', 'int64', BS);
   const tokenTypeIds = family.tokenTypes ? g.input('token_type_ids', 'int64', BS) : undefined;
   const targets = opts.withLoss ? labelInputs(g, head) : {};
-  const seed = opts.training ? g.input('seed', 'int64', []) : undefined;
-  const step = opts.training ? g.input('step', 'int64', []) : undefined;
+  const seed = opts.training && !opts.keysInput ? g.input('seed', 'int64', []) : undefined;
+  const step = opts.training && !opts.keysInput ? g.input('step', 'int64', []) : undefined;
+  const keys = opts.training && opts.keysInput ? g.input('dropout_keys', 'int32', ['dropout_sites']) : undefined;
   const params: ParamSpec[] = [];
   const paramValues = new Map<string, Value>();
   let site = 0;
@@ -77,13 +90,15 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
     param(name, shape) {
       const have = paramValues.get(name);
       if (have) return have;
-      const v = opts.bake ? g.initializer(name, { dtype: 'float32', shape, data: opts.bake(name, shape) }) : g.input(name, 'float32', shape);
+      const v = opts.bake ? g.initializer(name, { dtype: 'float32', shape, data: opts.bake(name, shape) }) : opts.paramSource ? opts.paramSource(g, name, shape) : g.input(name, 'float32', shape);
       params.push({ name, shape });
       paramValues.set(name, v);
       return v;
     },
     dropout(x, p) {
-      if (!seed || !step || p <= 0) return x;
+      if (p <= 0) return x;
+      if (keys) return dropoutMask(x, p, o.gather(keys, g.scalar(site++, 'int64')));
+      if (!seed || !step) return x;
       return dropoutMask(x, p, siteKey(seed, step, site++));
     },
   };
@@ -91,5 +106,5 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, firstTokenOnly, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
   const res = buildHead(ctx, family.prefix, head, enc.hidden, targets, enc.firstTokenOnly);
   const batchInputs = g.inputs.filter((v) => !paramValues.has(v.name)).map((v) => v.name);
-  return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs, wordLookup: enc.wordLookup };
+  return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs, wordLookup: enc.wordLookup, dropoutSites: site };
 }
