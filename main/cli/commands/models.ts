@@ -45,7 +45,7 @@ async function list(ctx: CommandContext): Promise<void> {
 }
 
 /** A progress printer for stderr: one updating line on a terminal, a line per 10% otherwise. */
-function progressPrinter(): (bytes: number, total: number | undefined, file: string) => void {
+export function progressPrinter(): (bytes: number, total: number | undefined, file: string) => void {
   const tty = process.stderr.isTTY === true;
   let lastFile = '';
   let lastTime = 0;
@@ -82,7 +82,7 @@ async function isFolder(p: string): Promise<boolean> {
 }
 
 /** Library errors are sentences a user can act on; present them as such (exit 2). */
-async function asUserError<T>(work: Promise<T>): Promise<T> {
+export async function asUserError<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
