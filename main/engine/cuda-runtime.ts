@@ -112,6 +112,16 @@ export function cudaRuntime(): CudaRuntimeState {
   return state;
 }
 
+const HOW_TO_ENABLE = "enable it in Settings → Device (Enable NVIDIA CUDA) or run 'bert-studio devices --install cuda'; it needs an NVIDIA driver, CUDA 12 and cuDNN 9";
+
+/** For the device list: why the CUDA provider is not available in this process, and what to do. */
+export function cudaUnavailableReason(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  if (!cudaSupported(platform, arch)) return `ONNX Runtime publishes its CUDA provider for onnxruntime-node on Linux x64 only; on ${platform} ${arch} the GPU path is WebGPU.`;
+  // Something was found in the home (damaged, for another version, or installed after ORT loaded): say that.
+  if (state.dir) return `${state.reason}.`;
+  return `NVIDIA CUDA is not enabled for BERT Studio: ${HOW_TO_ENABLE}.`;
+}
+
 /** Loads libonnxruntime.so.1 from `dir` unless ORT is already loaded; records the outcome. */
 function preload(dir: string): void {
   if (state.loaded && state.dir === dir) return;

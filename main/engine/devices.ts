@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
+import { cudaUnavailableReason } from './cuda-runtime.ts';
 import { Graph } from './ir.ts';
 import { OrtEngineModel } from './model.ts';
 import { serialize } from './onnx.ts';
@@ -158,8 +159,7 @@ function listRenderNodes(): string[] {
 }
 
 function notInstalledReason(device: Device): string {
-  if (device === 'cuda')
-    return "CUDA is not installed for BERT Studio: its provider is an optional download needing an NVIDIA driver, CUDA 12 and cuDNN 9; on such a machine reinstall onnxruntime-node without ONNXRUNTIME_NODE_INSTALL=skip (npm rebuild onnxruntime-node).";
+  if (device === 'cuda') return cudaUnavailableReason();
   return `${LABEL[device]} is not part of this ONNX Runtime build.`;
 }
 

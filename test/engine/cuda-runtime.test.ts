@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCuda } from '../../main/engine/cuda-install.ts';
-import { CUDA_DIR_ENV, ortBindingDir, ortPackage } from '../../main/engine/cuda-runtime.ts';
+import { CUDA_DIR_ENV, cudaUnavailableReason, ortBindingDir, ortPackage } from '../../main/engine/cuda-runtime.ts';
 import { fakeCudaPackage, startFakeFeed } from './cuda-feed.ts';
 
 /**
@@ -81,4 +81,13 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the CUDA
     expect(r.available).not.toContain('cuda');
     expect(r.stderr).toContain(`Failed to load library ${path.join(ortBindingDir(), 'libonnxruntime_providers_shared.so')}`);
   }, 60_000);
+});
+
+describe('the device list without CUDA', () => {
+  it('says how to enable it, or why it cannot be', () => {
+    expect(cudaUnavailableReason('linux', 'x64')).toBe(
+      "NVIDIA CUDA is not enabled for BERT Studio: enable it in Settings → Device (Enable NVIDIA CUDA) or run 'bert-studio devices --install cuda'; it needs an NVIDIA driver, CUDA 12 and cuDNN 9.",
+    );
+    expect(cudaUnavailableReason('win32', 'x64')).toMatch(/on Linux x64 only; on win32 x64 the GPU path is WebGPU\.$/);
+  });
 });
