@@ -29,11 +29,10 @@ export function probabilitiesOf(scores: Float64Array, classes: number, multiLabe
   return out;
 }
 
-/** The exported model's decision: argmax, or every class with probability ≥ 0.5 (score ≥ 0). */
-export function classificationPredictions(model: TextClassifier, texts: readonly string[]): ClassificationPrediction[] {
+/** Predictions from probabilities [rows × labels]: argmax, or every class with probability ≥ 0.5 (score ≥ 0). */
+export function predictionsFromProbabilities(model: TextClassifier, probs: Float64Array): ClassificationPrediction[] {
   const c = model.labels.length;
-  const probs = probabilitiesOf(scoreTexts(model, texts), c, model.multiLabel);
-  return texts.map((_, r) => {
+  return Array.from({ length: probs.length / c }, (_, r) => {
     const p = Array.from(probs.subarray(r * c, (r + 1) * c));
     const order = p.map((_, k) => k).sort((a, b) => p[b] - p[a] || a - b);
     const label = model.labels[order[0]];
@@ -45,6 +44,15 @@ export function classificationPredictions(model: TextClassifier, texts: readonly
       multiLabel: model.multiLabel,
     };
   });
+}
+
+export function classificationPredictions(model: TextClassifier, texts: readonly string[]): ClassificationPrediction[] {
+  return predictionsFromProbabilities(model, probabilitiesOf(scoreTexts(model, texts), model.labels.length, model.multiLabel));
+}
+
+/** A classification prediction read as an intent prediction (no slots). */
+export function asIntent(p: ClassificationPrediction): IntentPrediction {
+  return { intent: p.label, confidence: p.probabilities[p.label], topIntent: p.label };
 }
 
 export function classifyExamples(model: TextClassifier, examples: readonly ClassificationExample[]): ClassificationPrediction[] {
@@ -61,7 +69,7 @@ export function intentPredictions(model: TextClassifier, slots: EntityMemory | u
     model,
     examples.map((e) => ({ text: e.text, labels: [] })),
   ).map((p, i) => {
-    const out: IntentPrediction = { intent: p.label, confidence: p.probabilities[p.label], topIntent: p.label };
+    const out = asIntent(p);
     if (slots) {
       const words = intentWords(examples[i]);
       out.slots = tagWithMemory(slots, words);

@@ -37,7 +37,8 @@ function wordGrams(text: string, [lo, hi]: [number, number], emit: Emit): void {
   for (let n = lo; n <= hi; n++) for (let i = 0; i + n <= w.length; i++) emit(n === 1 ? w[i] : w.slice(i, i + n).join(' '), n);
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/u;
+// Without the u flag, so it sees the halves of a surrogate pair (an astral character such as an emoji).
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 function charGrams(text: string, [lo, hi]: [number, number], emit: Emit): void {
   for (const p of paddedWordsOf(text)) {
