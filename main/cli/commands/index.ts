@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'predict', summary: 'Predict labels, entities or answers for every row of a file', load: async () => (await import('./predict.ts')).predictCommand },
   { name: 'export', summary: 'Export a trained model to ONNX, int8 ONNX or a Hugging Face folder, checked against the in-app model', load: async () => (await import('./export.ts')).exportCommand },
   { name: 'baseline', summary: "Show a run's baseline next to its model, or export the baseline to ONNX (checked in ONNX Runtime)", load: async () => (await import('./baseline.ts')).baselineCommand },
+  { name: 'export-job', summary: 'Write a run as a cluster job (data, base model, train.py on transformers.Trainer, accelerate/torchrun launch lines)', load: async () => (await import('./export-job.ts')).exportJobCommand },
   { name: 'demo', summary: 'Try BERT Studio headless: a sample dataset, a tiny model from scratch, evaluation and an ONNX export', load: async () => (await import('./demo.ts')).demoCommand },
   { name: 'models', summary: 'List cached and catalog models, or add one (a local folder or a Hugging Face Hub id)', load: async () => (await import('./models.ts')).modelsCommand },
   { name: 'devices', summary: 'List the compute devices (CPU, GPU providers) this machine can use, and why others cannot', load: async () => (await import('./devices.ts')).devicesCommand },

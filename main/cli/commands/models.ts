@@ -5,6 +5,8 @@ import { UserError } from '../errors.ts';
 import { str } from '../parse.ts';
 import { catalogWithCache, findCatalogEntry, SPEED_LABELS } from '../../models/catalog.ts';
 import { downloadModel } from '../../models/hub/download-model.ts';
+import { exportedRunOf } from '../../cluster/import-trained.ts';
+import { addTrainedFolder } from './export-job.ts';
 import { registerLocalFolder } from '../../models/hub/local-folder.ts';
 import { isComplete, readManifest, resolveCachedModel, type RegisteredModel } from '../../models/hub/manifest.ts';
 
@@ -95,6 +97,9 @@ export async function asUserError<T>(work: Promise<T>): Promise<T> {
 async function add(ctx: CommandContext, target: string, revision: string | undefined): Promise<void> {
   const looksLikePath = target.startsWith('.') || target.startsWith('/') || target.startsWith('~') || target.includes('\\') || path.isAbsolute(target);
   let model: RegisteredModel;
+  // A model an exported cluster job trained comes back as a run, not as a base model.
+  const trainedFrom = (await isFolder(target)) ? exportedRunOf(target) : undefined;
+  if (trainedFrom !== undefined) return addTrainedFolder(ctx, target, trainedFrom);
   if (await isFolder(target)) {
     if (revision !== undefined) throw new UserError('--revision applies to hub downloads, not to a local folder.');
     model = await asUserError(registerLocalFolder(ctx.home, target));

@@ -133,6 +133,8 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'system.pickPath': (p, c, next) => next(p, c),
     'system.showInFolder': () => refuse('A training server cannot open folders on your computer.'),
     'system.devices': (p, c, next) => next(p, c),
+    'system.cuda': (p, c, next) => next(p, c),
+    'system.enableCuda': () => refuse('Only the administrator installs software on the training server: bert-studio devices on the server says how.'),
   };
   const out: Partial<Record<CommandName, unknown>> = {};
   for (const name of Object.keys(rules) as CommandName[]) {
@@ -156,13 +158,19 @@ export function eventFor<E extends EventName>(user: string, access: ProjectAcces
     const prefix = `${user}:`;
     return d.jobId.startsWith(prefix) ? ({ ...d, jobId: d.jobId.slice(prefix.length) } as EventData<E>) : undefined;
   }
-  if (event === 'models.download') return data;
-  const runId = RUN_OF[event as keyof typeof RUN_OF]?.(data as never);
-  // An event not listed here is dropped: a new event reaches users only once it is given a rule.
-  return runId !== undefined && access.mayReadRun(runId, user) ? data : undefined;
+  const rule = EVENT_RULES[event] as EventRule<E>;
+  if (rule === 'everyone') return data;
+  if (rule === 'nobody') return undefined;
+  return access.mayReadRun(rule(data), user) ? data : undefined;
 }
 
-const RUN_OF: { [E in Exclude<EventName, 'import.progress' | 'models.download'>]: (d: EventData<E>) => number } = {
+/** Who hears an event: every user, no user (the server's own business), or the users of the run it names. */
+type EventRule<E extends EventName> = 'everyone' | 'nobody' | ((d: EventData<E>) => number);
+
+// Every event is listed: a new event does not compile until it is given a rule here.
+const EVENT_RULES: { [E in Exclude<EventName, 'import.progress'>]: EventRule<E> } = {
+  'models.download': 'everyone',
+  'cuda.install': 'nobody',
   'run.progress': (d) => d.runId,
   'run.evaluation': (d) => d.runId,
   'run.status': (d) => d.id,
