@@ -174,6 +174,10 @@ export const COMMANDS = {
   'system.showInFolder': cmd(obj({ path: filePath }), type<{ shown: boolean }>()),
   /** The compute devices and why each GPU provider is or is not used (probed once per process). */
   'system.devices': cmd(none, type<T.DeviceReport>(), 120_000),
+  /** NVIDIA CUDA for training: whether it can be enabled here, is installed, and runs in this process. */
+  'system.cuda': cmd(none, type<T.CudaStatus>()),
+  /** "Enable NVIDIA CUDA": downloads and installs ONNX Runtime's CUDA provider into the home (progress: `cuda.install`). */
+  'system.enableCuda': cmd(none, type<T.CudaStatus>(), 6 * 60 * 60_000),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -190,6 +194,7 @@ export const EVENTS = {
   /** The trainer's device and batch plan, once per start or resume of a run. */
   'run.plan': type<{ runId: number; plan: T.RunPlan }>(),
   'models.download': type<{ repo: string; file: string; received: number; total: number; done: boolean; error?: string }>(),
+  'cuda.install': type<T.CudaInstallProgress>(),
   'export.progress': type<{ jobId: string; runId: number; format: T.ExportFormat | null; phase: string; fraction: number; done: boolean; artifacts?: T.ExportArtifact[]; error?: string }>(),
   'evaluation.ready': type<{ runId: number; split: T.SplitName }>(),
 } as const;

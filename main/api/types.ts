@@ -259,6 +259,26 @@ export interface DeviceInfo {
   software?: string;
 }
 
+/** NVIDIA CUDA ("Enable NVIDIA CUDA" in the device panel). */
+export interface CudaStatus {
+  /** This platform can use it (Linux x64): the button is offered. */
+  supported: boolean;
+  /** ONNX Runtime's CUDA provider is installed and verified in the home. */
+  installed: boolean;
+  /** This process runs ONNX Runtime with it; false after an install until the app restarts. */
+  active: boolean;
+  /** One sentence for the panel: what is the case and what to do. */
+  sentence: string;
+}
+
+export interface CudaInstallProgress {
+  phase: 'resolving' | 'downloading' | 'extracting' | 'done';
+  received: number;
+  total: number;
+  done: boolean;
+  error?: string;
+}
+
 export interface DeviceReport {
   /** The device training runs use. */
   training: DeviceId;

@@ -21,9 +21,9 @@ export type CudaPhase = 'resolving' | 'downloading' | 'extracting' | 'done';
 
 export interface InstallCudaOptions {
   readonly home: string;
-  /** NuGet v3 service index; default nuget.org. A company mirror works the same. */
+  /** NuGet v3 service index; default $BERT_STUDIO_CUDA_FEED, else nuget.org. A company mirror works the same. */
   readonly feed?: string;
-  /** The package's sha256, for feeds that publish no hash (or to pin one): hex, 64 digits. */
+  /** The package's sha256 (default $BERT_STUDIO_CUDA_SHA256), for feeds that publish no hash, or to pin one: 64 hex digits. */
   readonly sha256?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
@@ -49,9 +49,11 @@ async function sha256Of(file: string): Promise<string> {
 
 export async function installCuda(opts: InstallCudaOptions): Promise<InstallCudaResult> {
   if (!cudaSupported(opts.platform, opts.arch)) throw new CudaInputError(`NVIDIA CUDA for BERT Studio is available on Linux x64 only (ONNX Runtime publishes its CUDA provider for onnxruntime-node there); this is ${opts.platform ?? process.platform} ${opts.arch ?? process.arch}, where the GPU path is WebGPU.`);
-  const pinned = opts.sha256?.trim().toLowerCase();
+  // The environment gives defaults the app's button cannot ask for: a company mirror, a pinned hash.
+  const env = opts.env ?? process.env;
+  const pinned = (opts.sha256 ?? (env.BERT_STUDIO_CUDA_SHA256 || undefined))?.trim().toLowerCase();
   if (pinned !== undefined && !/^[0-9a-f]{64}$/.test(pinned)) throw new CudaInputError(`'${opts.sha256}' is not a sha256: give the 64 hexadecimal digits of the package's hash.`);
-  const feed = opts.feed ?? NUGET_ORG;
+  const feed = opts.feed ?? (env.BERT_STUDIO_CUDA_FEED || NUGET_ORG);
   if (!/^https?:\/\//.test(feed)) throw new CudaInputError(`'${feed}' is not a feed URL: give a NuGet v3 service index such as ${NUGET_ORG}.`);
   const { version } = ortPackage();
   const dir = cudaRuntimeDir(opts.home, version);
@@ -62,18 +64,18 @@ export async function installCuda(opts: InstallCudaOptions): Promise<InstallCuda
   }
 
   opts.onPhase?.('resolving');
-  const pkg = await resolveNugetPackage(feed, CUDA_PACKAGE, version, { env: opts.env, signal: opts.signal });
+  const pkg = await resolveNugetPackage(feed, CUDA_PACKAGE, version, { env, signal: opts.signal });
   if (!pinned && !pkg.sha512) throw new CudaInputError(`The feed ${feed} publishes no hash for ${CUDA_PACKAGE} ${version}, so the download could not be verified; pass the package's sha256 (--sha256) from a source you trust.`);
   // Downloads stay in the home (not a temp folder) so an interrupted one resumes next time.
   const downloads = path.join(opts.home, 'runtimes', 'downloads');
   await mkdir(downloads, { recursive: true });
   const nupkg = path.join(downloads, path.basename(new URL(pkg.url).pathname));
   opts.onPhase?.('downloading');
-  const got = await downloadFile({ url: pkg.url, dest: nupkg, label: `${CUDA_PACKAGE} ${version}`, expected: { size: pkg.size, sha512: pkg.sha512, sha256: pinned }, onProgress: opts.onProgress, signal: opts.signal, env: opts.env });
-  // A sha256 the user pinned wins over anything a server's headers claim.
+  const got = await downloadFile({ url: pkg.url, dest: nupkg, label: `${CUDA_PACKAGE} ${version}`, expected: { size: pkg.size, sha512: pkg.sha512 }, onProgress: opts.onProgress, signal: opts.signal, env });
+  // Checked here, not by downloadFile: a pinned hash must win over anything a server's headers claim.
   if (pinned && got.sha256 !== pinned) {
     await rm(nupkg, { force: true });
-    throw new Error(`${CUDA_PACKAGE} ${version} failed verification: its sha256 is ${got.sha256}, expected ${pinned}. The file was deleted and nothing was installed.`);
+    throw new Error(`${CUDA_PACKAGE} ${version} failed verification: its sha256 is ${got.sha256}, expected ${pinned}. The file was deleted and nothing was installed; check the hash you gave (--sha256 or BERT_STUDIO_CUDA_SHA256) and the feed it came from.`);
   }
 
   opts.onPhase?.('extracting');

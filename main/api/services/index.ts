@@ -5,6 +5,7 @@ import { VERSION } from '../../version.ts';
 import { failInterruptedRuns, openStore, type Store } from '../../store/index.ts';
 import type { ServiceContext } from './context.ts';
 import type { Core } from './core.ts';
+import { cudaService } from './cuda.ts';
 import { datasetsService } from './datasets.ts';
 import { devicesService } from './devices.ts';
 import { exportsService } from './exports.ts';
@@ -74,6 +75,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     ...exportsService(ctx, core.export),
     ...systemService(opts.system ?? BROWSER_SYSTEM),
     ...devicesService(),
+    ...cudaService(ctx),
   };
   return {
     handlers,
