@@ -22,6 +22,8 @@ const common = {
 };
 
 await build({ ...common, entryPoints: [path.join(root, 'electron/main.ts')], outfile: path.join(root, 'dist/electron/main.cjs') });
+// The device probe runs as a child process (main/engine/quiet-probe.ts) so GPU drivers' messages go to a log file.
+await build({ ...common, entryPoints: [path.join(root, 'main/engine/probe-child.ts')], outfile: path.join(root, 'dist/electron/probe-child.cjs') });
 // The preload runs in a sandboxed renderer: it may require only 'electron', so everything is inlined.
 // No import.meta shim there either: its require('node:url') would fail in the sandbox.
 const { define: _define, banner: _banner, ...preloadOptions } = common;

@@ -14,6 +14,7 @@ import { serialize } from './onnx.ts';
 import * as o from './ops.ts';
 import { DEVICES, firstLine, isEnabled, probeDevice, providerPlatforms, providersInBuild, readPlacement, withProfiles, type Device, type Placement } from './runtime.ts';
 import { parseConfig } from '../models/config.ts';
+import { probeDevicesQuietly } from './quiet-probe.ts';
 import { randomInitWeights } from '../models/graph/init.ts';
 
 export interface DeviceStatus {
@@ -237,9 +238,9 @@ export async function probeDevices(platform: NodeJS.Platform = process.platform)
 // adapter, seconds on a software one): once per process, shared by the trainer and the API.
 let cached: Promise<DeviceStatus[]> | undefined;
 
-/** probeDevices() on this platform, probed on the first call and kept for the process lifetime. */
+/** probeDevices() on this platform (in a child process: native messages go to the log file), probed on the first call and kept for the process lifetime. */
 export function probeDevicesOnce(): Promise<DeviceStatus[]> {
-  cached ??= probeDevices().catch((err: unknown) => {
+  cached ??= probeDevicesQuietly().catch((err: unknown) => {
     // A failed probe is not remembered: the next call probes again.
     cached = undefined;
     throw err;

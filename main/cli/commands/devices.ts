@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from '../command.ts';
-import { probeDevices } from '../../engine/devices.ts';
+import path from 'node:path';
+import { probeDevicesQuietly, setNativeLogFile } from '../../engine/quiet-probe.ts';
 import { deviceReport } from '../../api/services/devices.ts';
 import { INSTALL_OPTIONS, installFromArgs } from './devices-install.ts';
 
@@ -11,7 +12,9 @@ export const devicesCommand: Command = {
   options: INSTALL_OPTIONS,
   async run(ctx, args) {
     const installed = await installFromArgs(ctx, args);
-    const devices = await probeDevices();
+    // A fresh probe (not the process's cached one), its native messages in the home's log.
+    setNativeLogFile(path.join(ctx.home, 'logs', 'native.log'));
+    const devices = await probeDevicesQuietly();
     // The same announcement the Settings screen shows, so a CPU fallback reads alike everywhere.
     const report = deviceReport(devices, os.availableParallelism());
     ctx.out.result({ ...(installed ? { cuda_install: installed } : {}), devices, training_device: report.training, summary: report.sentence }, () =>

@@ -1,0 +1,17 @@
+// The device probe as a child process (see quiet-probe.ts): its stdout and stderr are the app's
+// log file, so native libraries' messages stay out of the terminal; the result goes back over IPC.
+import { probeDevices } from './devices.ts';
+
+const send = (m: unknown) =>
+  new Promise<void>((resolve) => {
+    process.send?.(m, () => resolve());
+  });
+
+try {
+  await send(await probeDevices());
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+}
+// ORT and Dawn may keep threads alive after the probe; the parent has its answer.
+process.exit();
