@@ -21,6 +21,16 @@ export interface PresetInput {
   scratch?: ScratchSize;
   /** 95th percentile of training lengths in tokens, when known. */
   p95Tokens?: number;
+  /** The longest input the base model takes (inputPositions of its config), when known: the default max length never exceeds it. */
+  maxPositions?: number;
+}
+
+/**
+ * The longest sequence a model's position table can number: max_position_embeddings, less
+ * RoBERTa's offset (it numbers positions from padding_idx + 1, so 64 positions hold 62 tokens).
+ */
+export function inputPositions(config: { modelType: string; maxPositions: number; padTokenId: number }): number {
+  return config.modelType === 'roberta' ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
 }
 
 export interface Hyperparameters {
@@ -74,7 +84,9 @@ export function presetHyperparameters(input: PresetInput): Hyperparameters {
   const batchSize = input.task === 'qa' ? 16 : input.trainRows < 2000 ? 16 : 32;
   const lr = scratch ? (input.scratch === 'tiny' ? 1e-3 : 5e-4) : input.task === 'qa' ? 3e-5 : 5e-5;
   const defaultMax = input.task === 'qa' ? 384 : 128;
-  const maxLength = input.task === 'qa' ? defaultMax : Math.min(512, Math.max(32, roundUpTo(input.p95Tokens ?? defaultMax, 16)));
+  const wanted = input.task === 'qa' ? defaultMax : Math.min(512, Math.max(32, roundUpTo(input.p95Tokens ?? defaultMax, 16)));
+  // A base model with a short position table (64 in small test models) would fail on longer batches.
+  const maxLength = input.maxPositions !== undefined ? Math.min(wanted, input.maxPositions) : wanted;
   return {
     epochs,
     batchSize,

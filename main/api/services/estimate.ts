@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { ModelConfig } from '../../engine/api.ts';
 import { defaultMemoryBudget, toMiB } from '../../train/memory.ts';
-import { presetHyperparameters, PRESETS } from '../../train/presets.ts';
+import { inputPositions, presetHyperparameters, PRESETS } from '../../train/presets.ts';
 import type { BaseModel, Estimate, PresetName, RunEstimate, TaskKind, TrainSettings } from '../types.ts';
 import type { Lengths } from './lengths.ts';
 import { memoryPlan } from './memory-plan.ts';
@@ -18,8 +18,9 @@ import { checkSettingsForModel, totalMemoryMiB } from './settings-check.ts';
  */
 const FLOPS_PER_CORE = 35e9;
 
-export function settingsFor(preset: PresetName, task: TaskKind, trainRows: number, base: BaseModel): TrainSettings {
-  return presetHyperparameters({ preset, task, trainRows, ...(base.kind === 'scratch' ? { scratch: base.size } : {}) });
+/** `config`: the base model's, so that the default max length fits its position table. */
+export function settingsFor(preset: PresetName, task: TaskKind, trainRows: number, base: BaseModel, config?: ModelConfig): TrainSettings {
+  return presetHyperparameters({ preset, task, trainRows, ...(base.kind === 'scratch' ? { scratch: base.size } : {}), ...(config && base.kind !== 'scratch' ? { maxPositions: inputPositions(config) } : {}) });
 }
 
 /**
@@ -67,7 +68,7 @@ export function estimateRuns(input: EstimateInput): Estimate {
   const { shape, trainRows, lengths } = input;
   if (input.settings) checkSettingsForModel(input.settings, shape);
   const carried = memoryOptions(input.settings);
-  const presets = PRESETS.map((preset) => ({ preset, ...estimateOne(shape, { ...settingsFor(preset, input.task, trainRows, input.base), ...carried }, trainRows, lengths) }));
+  const presets = PRESETS.map((preset) => ({ preset, ...estimateOne(shape, { ...settingsFor(preset, input.task, trainRows, input.base, shape.config), ...carried }, trainRows, lengths) }));
   return {
     device: input.device,
     trainRows,

@@ -8,6 +8,7 @@ import type { TrainSettings } from '../types.ts';
 import { formatMiB } from '../wording.ts';
 import type { ModelShape } from './model-shape.ts';
 import { DeviceUnavailableError, resolveDevice } from '../../train/device.ts';
+import { inputPositions } from '../../train/presets.ts';
 
 export const totalMemoryMiB = (): number => Math.floor(os.totalmem() / 2 ** 20);
 
@@ -22,6 +23,9 @@ export function checkSettingsForModel(settings: TrainSettings, shape: ModelShape
     fail('A model trained from scratch has to learn every part: frozen layers or word embeddings would stay random. Freeze them only on a pretrained base model.');
   if (frozen > layers - 1)
     fail(`This model has ${layers} layer${layers === 1 ? '' : 's'}: freeze at most ${layers - 1}, so that at least the top layer keeps learning your task.`);
+  const positions = inputPositions(shape.config);
+  if (settings.maxLength > positions)
+    fail(`This model reads at most ${positions} tokens (its position table): set the max length to ${positions} or less.`);
   const total = totalMemoryMiB();
   if (settings.maxMemoryMiB !== undefined && settings.maxMemoryMiB > total)
     fail(`This computer has ${formatMiB(total)} of memory: set the memory limit to at most that (leave it empty for the default, half of it, which leaves room for the rest of the system).`);

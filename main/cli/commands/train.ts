@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { choice, flag, num, str } from '../parse.ts';
 import { importDataset } from '../../data/index.ts';
 import { freezeLayersProblem } from '../../engine/freeze.ts';
+import type { ModelConfig } from '../../engine/api.ts';
 import { ModelFormatError, parseConfig } from '../../models/config.ts';
 import { registerLocalFolder } from '../../models/hub/local-folder.ts';
 import { resolveModelRef } from '../../models/hub/resolve.ts';
@@ -14,7 +15,7 @@ import { TASK_NAMES } from '../../tasks/registry.ts';
 import type { TaskName } from '../../tasks/types.ts';
 import { RunControl } from '../../train/control.ts';
 import type { TrainEvent } from '../../train/events.ts';
-import { PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
+import { inputPositions, PRESETS, presetHyperparameters, type Hyperparameters, type ScratchSize } from '../../train/presets.ts';
 import type { BaseModel } from '../../train/prepare.ts';
 import { createTrainingRun, executeRun, type RunSpec } from '../../train/run-service.ts';
 import { SCRATCH_SIZES } from '../../train/scratch.ts';
@@ -66,9 +67,9 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   };
 }
 
-function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined): Hyperparameters & { preset: string } {
+function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined, model?: { positions: number }): Hyperparameters & { preset: string } {
   const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
-  const base = presetHyperparameters({ preset, task, trainRows, scratch });
+  const base = presetHyperparameters({ preset, task, trainRows, scratch, ...(model ? { maxPositions: model.positions } : {}) });
   const pick = (name: string, fallback: number, o: Parameters<typeof num>[2]) => num(args, name, o) ?? fallback;
   const maxMemory = num(args, 'max-memory', { min: 64, integer: true });
   const microBatch = num(args, 'micro-batch', { min: 1, max: 4096, integer: true });
@@ -107,15 +108,33 @@ export async function deviceOption(args: ParsedArgs): Promise<DeviceRequest | un
   return request;
 }
 
-/** Encoder layers of the base model: the scratch size's, or its config.json's. */
-function baseLayers(base: BaseModel): number {
-  if (base.kind === 'scratch') return SCRATCH_SIZES[base.size].layers;
-  const file = path.join(base.dir, 'config.json');
+/** A pretrained base model's config.json, parsed; a user error when it cannot be read. */
+function folderConfig(dir: string): { config: ModelConfig; file: string } {
+  const file = path.join(dir, 'config.json');
   try {
-    return parseConfig(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file).numLayers;
+    return { config: parseConfig(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file), file };
   } catch (err) {
     throw new UserError(err instanceof ModelFormatError ? err.message : `${file} could not be read as JSON; expected a Hugging Face config.json.`);
   }
+}
+
+/** Encoder layers of the base model: the scratch size's, or its config.json's. */
+function baseLayers(base: BaseModel): number {
+  return base.kind === 'scratch' ? SCRATCH_SIZES[base.size].layers : folderConfig(base.dir).config.numLayers;
+}
+
+/**
+ * How many tokens a pretrained base model reads (its position table), with the file that says
+ * so; a --max-length beyond it is a user error (the default is clamped to it by the presets).
+ */
+function basePositions(args: ParsedArgs, base: BaseModel): { positions: number; file: string } | undefined {
+  if (base.kind === 'scratch') return undefined;
+  const { config, file } = folderConfig(base.dir);
+  const positions = inputPositions(config);
+  const asked = num(args, 'max-length', { min: 8, max: 512, integer: true });
+  if (asked !== undefined && asked > positions)
+    throw new UserError(`Option --max-length ${asked} is longer than this base model reads: ${file} gives it ${positions} positions. Use --max-length ${positions} or less, or leave it out.`);
+  return { positions, file };
 }
 
 /** --freeze-layers N as a whole number, checked against the base model's layer count (one must stay trainable). */
@@ -246,13 +265,14 @@ export const trainCommand: Command = {
     const base: BaseModel = modelDir ? { kind: 'folder', dir: await baseFolder(ctx, modelDir) } : { kind: 'scratch', size: scratch! };
     // Checked before any data is imported, so a bad value changes nothing.
     const freezeLayers = freezeLayersOption(args, base);
+    const positions = basePositions(args, base);
     return withStore(ctx.home, async (store) => {
       const datasetId = datasetOpt ?? (await datasetFromFiles(ctx, store, args, task));
       const dataset = getDataset(store, datasetId);
       if (!dataset) throw new UserError(`There is no dataset ${datasetId}; list them with 'bert-studio datasets'.`);
       if (dataset.task !== task) throw new UserError(`Dataset ${datasetId} was imported for ${dataset.task}, not ${task}; import it again with --task ${task}.`);
       const trainRows = countExamples(store, datasetId).train;
-      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch, freezeLayers, device);
+      const { preset, ...hp } = hyperparameters(args, task, trainRows, scratch, freezeLayers, device, positions);
       const spec: RunSpec = { task, base, hp, preset: preset as RunSpec['preset'], ...(num(args, 'eval-steps', { min: 1, integer: true }) ? { evalSteps: num(args, 'eval-steps', { min: 1, integer: true }) } : {}) };
       const run = createTrainingRun(store, dataset.projectId ?? ensureProject(store, 'Default').id, datasetId, spec);
       ctx.out.info(`Run ${run.id}: ${task} on dataset ${datasetId} with ${modelDir ?? `a from-scratch ${scratch} model`}; epochs ${hp.epochs}, batch ${hp.batchSize}, lr ${hp.lr}, max length ${hp.maxLength}, patience ${hp.patience}${hp.freezeLayers ? `; embeddings and the lowest ${hp.freezeLayers} layer(s) frozen` : ''}.`);
