@@ -19,7 +19,8 @@ export interface JobFile {
   labels: LabelSet;
   monitor: string;
   hp: RunSpec['hp'];
-  evalSteps?: number;
+  /** Evaluate every this many steps; null: every epoch. */
+  evalSteps: number | null;
   /** `path` is relative to the job folder when the base travels with it (`base/`), else absolute on this machine. */
   base: { kind: 'scratch' | 'pretrained'; path: string; source: string };
   splits: Record<'train' | 'validation' | 'test', number>;
@@ -64,7 +65,7 @@ export function jobFile(runId: number, d: JobData, base: JobFile['base']): JobFi
     labels: d.labels,
     monitor: d.monitor,
     hp: d.spec.hp,
-    ...(d.spec.evalSteps ? { evalSteps: d.spec.evalSteps } : {}),
+    evalSteps: d.spec.evalSteps ?? null,
     base,
     splits: { train: d.splits.train.length, validation: d.splits.validation.length, test: d.splits.test.length },
   };
