@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeSafetensors } from '../models/safetensors.ts';
+import { tokenizerJsonFromFiles } from '../text/tokenizer-json-write.ts';
 import { copyTokenizerFiles } from '../train/prepare.ts';
 import { STUDIO_FILE, type StudioModelInfo } from '../train/model-folder.ts';
 import { loadTrainedModel, type TrainedModel } from '../train/trained-model.ts';
@@ -16,6 +17,7 @@ import { modelCard, type CardFacts } from './model-card.ts';
 import { exportMetadata } from './onnx-metadata.ts';
 import { enginePredictor, folderPredictor, onnxPredictor, type Predictor } from './predictor.ts';
 import { quantizeOnnx, type QuantizeReport } from './quantize.ts';
+import { shareableFacts, withoutPaths } from './shareable.ts';
 import { compareModels, INT8_METRIC_DROP_WARNING, INT8_METRIC_EXAMPLES, VERIFY_EXAMPLES, type Verification } from './verify.ts';
 
 export type ExportFormat = 'onnx' | 'onnx-int8' | 'hf';
@@ -31,6 +33,8 @@ export interface ExportOptions {
   validation?: readonly unknown[];
   /** Data, metrics and settings for the model card (default: whatever bert_studio.json holds). */
   card?: CardFacts;
+  /** Task, labels and max length of a folder without bert_studio.json (a plain Hugging Face folder: inferFolderInfo). */
+  info?: StudioModelInfo;
 }
 
 export interface ExportProgress {
@@ -86,7 +90,10 @@ function checkOut(out: string): void {
 }
 
 function studioFacts(dir: string): CardFacts {
-  const raw = JSON.parse(fs.readFileSync(path.join(dir, STUDIO_FILE), 'utf8')) as Record<string, unknown>;
+  const file = path.join(dir, STUDIO_FILE);
+  // A plain Hugging Face folder: the model is the folder itself, named as the user named it.
+  if (!fs.existsSync(file)) return { baseModel: path.basename(path.resolve(dir)) };
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   const facts: CardFacts = {};
   if (typeof raw.baseModel === 'string') facts.baseModel = raw.baseModel;
   if (raw.metrics && typeof raw.metrics === 'object') facts.metrics = raw.metrics as CardFacts['metrics'];
@@ -123,7 +130,7 @@ function sha256(file: string): string {
 function writeModel(trained: TrainedModel, format: ExportFormat, dir: string, facts: CardFacts): { quantization?: QuantizeReport } {
   const { model, info } = trained;
   if (format === 'hf') {
-    const config = trainedConfig(model.config, model.head, info.labels.names, info.labels.slots ?? []);
+    const config = withoutPaths(trainedConfig(model.config, model.head, info.labels.names, info.labels.slots ?? []));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
     writeSafetensors(path.join(dir, MODEL_FILE.hf), model.parameters(), { metadata: { format: 'pt' } });
     fs.writeFileSync(path.join(dir, STUDIO_FILE), JSON.stringify(info, null, 2) + '\n');
@@ -135,6 +142,20 @@ function writeModel(trained: TrainedModel, format: ExportFormat, dir: string, fa
   if (format === 'onnx-int8') ({ bytes, report: quantization } = quantizeOnnx(bytes, 'dynamic'));
   fs.writeFileSync(path.join(dir, MODEL_FILE[format]), bytes);
   return quantization ? { quantization } : {};
+}
+
+/**
+ * The copied tokenizer files made shareable and complete: tokenizer_config.json without the
+ * paths Hugging Face records in it, and a tokenizer.json (the `tokenizers` format the model
+ * card's snippets load) when the model came with only vocab.txt or vocab.json + merges.txt.
+ */
+async function writeTokenizerFiles(dir: string): Promise<void> {
+  const configFile = path.join(dir, 'tokenizer_config.json');
+  if (fs.existsSync(configFile)) fs.writeFileSync(configFile, JSON.stringify(withoutPaths(JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>), null, 2) + '\n');
+  const json = path.join(dir, 'tokenizer.json');
+  if (fs.existsSync(json)) return;
+  const text = await tokenizerJsonFromFiles(dir);
+  if (text !== undefined) fs.writeFileSync(json, text);
 }
 
 /** Swaps `tmp` in as `out` (an earlier export there is replaced). */
@@ -151,14 +172,14 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
   const out = path.resolve(opts.out);
   checkOut(out);
   progress('loading', `Loading ${opts.modelDir}.`);
-  const trained = await loadTrainedModel(opts.modelDir);
+  const trained = await loadTrainedModel(opts.modelDir, opts.info);
   const tmp = `${out}.tmp-export`;
   let exported: Predictor | undefined;
   try {
     const params = [...trained.model.parameters().values()].reduce((n, t) => n + t.data.length, 0);
     const tooBig = opts.format === 'hf' ? undefined : onnxSizeProblem(params);
     if (tooBig) throw new ExportRequestError(tooBig);
-    const facts = opts.card ?? studioFacts(opts.modelDir);
+    const facts = shareableFacts(opts.card ?? studioFacts(opts.modelDir));
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
     progress(opts.format === 'onnx-int8' ? 'quantizing' : 'exporting', `Writing ${MODEL_FILE[opts.format]}.`);
@@ -167,6 +188,7 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
     ctl.signal?.throwIfAborted();
     progress('writing', 'Writing the tokenizer files and labels.json beside it.');
     copyTokenizerFiles(opts.modelDir, tmp);
+    await writeTokenizerFiles(tmp);
     fs.writeFileSync(path.join(tmp, 'labels.json'), labelsJson(trained.info));
 
     progress('verifying', 'Loading the export back and comparing it with the in-app model.');

@@ -19,7 +19,7 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function readJson(p: string): Promise<Json> {
+export async function readJson(p: string): Promise<Json> {
   if (!(await exists(p))) return {};
   try {
     const v: unknown = JSON.parse(await readFile(p, 'utf8'));
@@ -36,7 +36,7 @@ function tokenName(v: unknown): string | undefined {
   return undefined;
 }
 
-function specialNames(config: Json, map: Json): Partial<SpecialTokenNames> {
+export function specialNames(config: Json, map: Json): Partial<SpecialTokenNames> {
   const out: Partial<SpecialTokenNames> = {};
   for (const k of ['cls', 'sep', 'pad', 'unk', 'mask'] as const) {
     const name = tokenName(map[`${k}_token`]) ?? tokenName(config[`${k}_token`]);

@@ -21,13 +21,13 @@ export interface TrainedModel {
  * Loads a model folder written by the trainer (config.json + model.safetensors + tokenizer +
  * bert_studio.json). Folders without bert_studio.json need `fallback` (task and labels).
  */
-export async function loadTrainedModel(dir: string, fallback?: { task: TaskName; labels?: LabelSet }): Promise<TrainedModel> {
+export async function loadTrainedModel(dir: string, fallback?: { task: TaskName; labels?: LabelSet; maxLength?: number }): Promise<TrainedModel> {
   const folder = loadModelFolder(dir);
   let info = readStudioInfo(dir);
   if (!info) {
     if (!fallback) throw new Error(`${path.join(dir, 'bert_studio.json')} is missing: this folder was not trained by BERT Studio; say which task it is for.`);
     const names = fallback.labels?.names ?? [...folder.config.labels];
-    info = { task: fallback.task, labels: fallback.labels ?? { names }, maxLength: 128 };
+    info = { task: fallback.task, labels: fallback.labels ?? { names }, maxLength: fallback.maxLength ?? 128 };
   }
   const task = getTask(info.task) as TaskModule<unknown, unknown>;
   const head = task.headSpec(info.labels);

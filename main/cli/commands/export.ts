@@ -8,7 +8,9 @@ import type { CardFacts } from '../../export/model-card.ts';
 import { runCardFacts, runValidationExamples } from '../../export/run-facts.ts';
 import { addArtifact } from '../../store/index.ts';
 import { DataFileError, readExamplesFromFile } from '../../train/read-examples.ts';
-import { readStudioInfo } from '../../train/model-folder.ts';
+import { readStudioInfo, type StudioModelInfo } from '../../train/model-folder.ts';
+import { FolderInfoError, inferFolderInfo } from '../../export/hf-folder-info.ts';
+import { ModelFormatError } from '../../models/config.ts';
 import { withStore } from './datasets.ts';
 import { trainedModelDir } from './model-arg.ts';
 
@@ -21,13 +23,22 @@ function resultText(r: ExportResult): string {
   return lines.join('\n');
 }
 
+function folderInfo(dir: string): StudioModelInfo {
+  try {
+    return inferFolderInfo(dir);
+  } catch (err) {
+    if (err instanceof FolderInfoError || err instanceof ModelFormatError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export a trained model to ONNX, int8 ONNX or a Hugging Face folder, checked against the in-app model',
   usage: '(--run ID | --model DIR) --format onnx|onnx-int8|hf --out DIR [--data FILE]',
   options: [
     { name: 'run', type: 'string', value: 'ID', help: 'A training run (its best model; its validation split checks the export)' },
-    { name: 'model', type: 'string', value: 'DIR', help: 'A trained model folder' },
+    { name: 'model', type: 'string', value: 'DIR', help: 'A trained model folder: from BERT Studio, or any Hugging Face folder with a classification, token-classification or QA head' },
     { name: 'format', type: 'string', value: 'F', help: `${EXPORT_FORMATS.join(', ')}` },
     { name: 'out', type: 'string', value: 'DIR', help: 'Folder to write (model, tokenizer, labels.json, README.md)' },
     { name: 'data', type: 'string', value: 'FILE', help: 'Labelled examples to check the export on (default: the run’s validation split, else probe texts)' },
@@ -39,8 +50,9 @@ export const exportCommand: Command = {
     if (!out) throw new UserError('Option --out DIR is required: the folder the export is written to.');
     const dir = await trainedModelDir(ctx, args);
     const runId = num(args, 'run', { min: 1, integer: true });
-    const info = readStudioInfo(dir);
-    if (!info) throw new UserError(`${dir} was not trained by BERT Studio (no bert_studio.json), so its task and labels are unknown; train it here first.`);
+    const studio = readStudioInfo(dir);
+    // A folder fine-tuned elsewhere: its task from config.json's architectures, its labels from id2label.
+    const info = studio ?? folderInfo(dir);
 
     let validation: unknown[] = [];
     let card: CardFacts | undefined;
@@ -65,7 +77,7 @@ export const exportCommand: Command = {
 
     let result: ExportResult;
     try {
-      result = await exportModel({ modelDir: dir, format, out, validation, ...(card ? { card } : {}) }, { onProgress: (p) => ctx.out.info(p.message), signal: ctx.signal });
+      result = await exportModel({ modelDir: dir, format, out, validation, ...(card ? { card } : {}), ...(studio ? {} : { info }) }, { onProgress: (p) => ctx.out.info(p.message), signal: ctx.signal });
     } catch (err) {
       if (err instanceof ExportRequestError) throw new UserError(err.message);
       throw err;
