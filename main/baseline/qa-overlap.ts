@@ -1,7 +1,8 @@
 // The sliding-window lexical-overlap baseline for extractive QA (Richardson et al. 2013, as
 // SQuAD's paper uses it): pick the context sentence sharing the most question words, then in
-// it the span of up to MAX_SPAN words, none of them a question word, whose window of WINDOW
-// words on each side holds the most question words. Ties: the shorter span, then the earlier.
+// it the span of up to MAX_SPAN words, none of them a question word and neither end a function
+// word, whose window of WINDOW words on each side holds the most question words. Ties: the
+// shorter span, then the earlier.
 // No sentence shares a content word with the question → no answer.
 import type { QaExample } from '../tasks/types.ts';
 import type { QaPrediction } from '../tasks/qa.ts';
@@ -56,6 +57,8 @@ export function answerByOverlap(ex: QaExample): QaPrediction {
   for (let i = 0; i < w.length; i++) {
     for (let len = 1; len <= MAX_SPAN && i + len <= w.length; len++) {
       if (q.has(w[i + len - 1].text)) break;
+      // "was", "in 1889": answers start and end on content words.
+      if (STOPWORDS.has(w[i].text) || STOPWORDS.has(w[i + len - 1].text)) continue;
       const around = [...w.slice(Math.max(0, i - WINDOW), i), ...w.slice(i + len, i + len + WINDOW)];
       const score = new Set(around.filter((x) => q.has(x.text)).map((x) => x.text)).size;
       if (!span || score > span.score || (score === span.score && len < span.len)) span = { i, len, score };

@@ -16,6 +16,14 @@ export interface TfIdfOptions {
 
 export const TFIDF_DEFAULTS: TfIdfOptions = { wordNgrams: [1, 2], charNgrams: [2, 5], minDf: 2 };
 
+/**
+ * min_df for `n` training texts: 2 from a few thousand texts on (it halves the vocabulary of
+ * banking77 without changing its accuracy), 1 below, where a word seen once may be all there is.
+ */
+export function minDfFor(n: number): number {
+  return n >= 2000 ? 2 : 1;
+}
+
 /** One block of the vocabulary: n-grams (word n-grams joined by one space) in column order, grouped by n ascending. */
 export interface GramBlock {
   grams: string[];

@@ -6,6 +6,7 @@ import { fitEntityMemory, fitMajorityTags, tagWithMajority } from './ner-memoriz
 import { classifyExamples, intentPredictions, intentWords, nerPredictions } from './predict.ts';
 import { answerByOverlap } from './qa-overlap.ts';
 import { fitTextClassifier, TEXT_CLASSIFIER_DEFAULTS, type TextClassifier } from './text-classifier.ts';
+import { minDfFor } from './tfidf.ts';
 
 export type BaselineKind = 'tfidf-svm' | 'entity-memory' | 'word-overlap';
 
@@ -52,7 +53,7 @@ function textBaseline(job: BaselineJob, examples: { text: string; labels: string
     examples.map((e) => e.labels),
     job.labels.names,
     job.labels.multiLabel === true,
-    TEXT_CLASSIFIER_DEFAULTS,
+    { ...TEXT_CLASSIFIER_DEFAULTS, tfidf: { ...TEXT_CLASSIFIER_DEFAULTS.tfidf, minDf: minDfFor(examples.length) } },
   );
 }
 
