@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportModel, type ExportFormat } from '../../main/export/export.ts';
 import { inferFolderInfo } from '../../main/export/hf-folder-info.ts';
 import { readOnnxMetadata } from '../../main/export/onnx-metadata.ts';
+import { shareableFacts } from '../../main/export/shareable.ts';
 import { loadTokenizer } from '../../main/text/index.ts';
 import { MERGES, bpeVocab } from '../text/bpe-fixture.ts';
 import { ROOT, runCli } from '../data/helpers.ts';
@@ -59,6 +60,16 @@ beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-plain-'));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('what a model card says about a run', () => {
+  it('names the base model by its Hub id or folder name and the data files by their names', () => {
+    const facts = shareableFacts({ baseModel: '/home/ana/.config/BERT Studio/models/google--bert_uncased_L-2_H-128_A-2/main', data: { name: 'Tickets', files: ['/home/ana/data/tickets.csv', 'C:\\Users\\ana\\holdout.xlsx'] } });
+    expect(facts).toEqual({ baseModel: 'google/bert_uncased_L-2_H-128_A-2', data: { name: 'Tickets', files: ['tickets.csv', 'holdout.xlsx'] } });
+    expect(shareableFacts({ baseModel: '/srv/models/my-finetuned-bert/' }).baseModel).toBe('my-finetuned-bert');
+    expect(shareableFacts({ baseModel: 'from-scratch-tiny' }).baseModel).toBe('from-scratch-tiny');
+    expect(shareableFacts({ baseModel: 'google/bert_uncased_L-2_H-128_A-2' }).baseModel).toBe('google/bert_uncased_L-2_H-128_A-2');
+  });
+});
 
 describe('export of a plain Hugging Face folder', () => {
   const cases: [fixture: string, task: string, format: ExportFormat][] = [
