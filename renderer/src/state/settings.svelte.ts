@@ -2,6 +2,7 @@ import type { BaseModel, DeviceReport, Estimate, MemoryPlan, PresetName, RunSumm
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
 import { messageOf } from '../lib/format.ts';
+import { CudaState } from './cuda.svelte.ts';
 
 /** Every hyperparameter with a one-line explanation, in the order the Advanced section shows them. */
 /** The numeric hyperparameters (the memory options have their own section). */
@@ -40,9 +41,12 @@ export class SettingsState {
   #devicesRequested = false;
   readonly #latest = new Latest();
   readonly #client: ApiClient;
+  /** "Enable NVIDIA CUDA", shown inside the device panel. */
+  readonly cuda: CudaState;
 
   constructor(client: ApiClient) {
     this.#client = client;
+    this.cuda = new CudaState(client);
   }
 
   get estimate(): Estimate | null {
