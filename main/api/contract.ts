@@ -168,6 +168,8 @@ export const COMMANDS = {
 
   'export.start': cmd(obj({ runId: id(), formats: arr(oneOf(['onnx', 'onnx-int8', 'hf'] as const), { min: 1, max: 3 }), folder: opt(filePath) }, { runId: 'run', formats: 'export formats' }), type<T.ExportJob>()),
   'export.list': cmd(runId, type<T.ExportArtifact[]>()),
+  /** The run's keyword baseline as ONNX, checked in ONNX Runtime (issue 15). */
+  'export.baseline': cmd(obj({ runId: id(), folder: opt(filePath) }, { runId: 'run' }), type<T.BaselineExport>(), LONG),
 
   /** Desktop only: native dialogs. Browser mode answers `unsupported` and the UI uses an upload. */
   'system.pickPath': cmd(obj({ purpose: oneOf(['import-file', 'model-folder', 'export-folder'] as const) }), type<{ path: string | null }>(), LONG),

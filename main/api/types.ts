@@ -38,6 +38,31 @@ export interface RunSummary {
   best?: MetricValue;
   stoppedReason?: string;
   error?: string;
+  /** The run's baseline (issue 15), once trained: the reference point the model has to beat. */
+  baseline?: BaselineInfo;
+}
+
+/** A quick model trained on the same splits before the BERT model, with the task's metrics. */
+export interface BaselineInfo {
+  kind: string;
+  /** What users call it: "keyword baseline", "memorization baseline", "word-overlap baseline". */
+  name: string;
+  validation: Record<string, number>;
+  test?: Record<string, number>;
+  seconds: number;
+  /** The keyword baseline (classification, intent) can be exported to ONNX. */
+  exportable: boolean;
+  /** One sentence when the baseline beats the model on validation, saying what to do. */
+  advice?: string;
+}
+
+/** An exported, checked baseline. */
+export interface BaselineExport {
+  path: string;
+  files: string[];
+  sizeBytes: number;
+  /** "Checked in ONNX Runtime on 64 validation examples: …" */
+  checked: string;
 }
 
 export interface ProjectSummary {
@@ -374,6 +399,8 @@ export interface Evaluation {
   perClass: ClassRow[];
   confusion?: { labels: string[]; matrix: number[][] };
   worst: EvalExample[];
+  /** The headline metric of the run's baseline on the same split: "BERT: 55 % correct · keyword baseline: 77 %". */
+  baseline?: { name: string; metric: string; value: number; sentence: string; advice?: string; exportable: boolean };
 }
 
 export interface Prediction {

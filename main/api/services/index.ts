@@ -6,6 +6,7 @@ import { failInterruptedRuns, openStore, type Store } from '../../store/index.ts
 import type { ServiceContext } from './context.ts';
 import type { Core } from './core.ts';
 import { cudaService } from './cuda.ts';
+import { baselinesService } from './baselines.ts';
 import { datasetsService } from './datasets.ts';
 import { devicesService } from './devices.ts';
 import { exportsService } from './exports.ts';
@@ -73,6 +74,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     ...runs,
     ...resultsService(ctx, core.evaluation, core.predict),
     ...exportsService(ctx, core.export),
+    ...baselinesService(ctx),
     ...systemService(opts.system ?? BROWSER_SYSTEM),
     ...devicesService(),
     ...cudaService(ctx),

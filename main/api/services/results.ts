@@ -1,7 +1,8 @@
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { Evaluation, SplitName } from '../types.ts';
-import { getRun } from '../../store/index.ts';
+import { getBaseline, getRun } from '../../store/index.ts';
+import { evaluationBaseline } from './baseline-info.ts';
 import type { ServiceContext } from './context.ts';
 import type { EvaluationPort, PredictPort } from './core.ts';
 import { need } from './need.ts';
@@ -23,12 +24,17 @@ export function resultsService(ctx: ServiceContext, evaluation: EvaluationPort |
   return {
     'evaluation.get': ({ runId, split }) => {
       const ev = need(evaluation, 'Evaluation', 'main/train evaluateRun');
-      finishedRun(ctx, runId);
+      const run = finishedRun(ctx, runId);
       const s: SplitName = split ?? 'test';
       const key = `${runId}:${s}`;
       let p = cache.get(key);
       if (!p) {
-        p = ev.evaluate(ctx.store, ctx.home, runId, s);
+        // The baseline's number on the same split goes beside the headline (issue 15).
+        p = ev.evaluate(ctx.store, ctx.home, runId, s).then((e) => {
+          const b = getBaseline(ctx.store, runId);
+          const cmp = b && evaluationBaseline(e, run, b, s);
+          return cmp ? { ...e, baseline: cmp } : e;
+        });
         cache.set(key, p);
         p.then(() => ctx.events.emit('evaluation.ready', { runId, split: s })).catch(() => cache.delete(key));
       }

@@ -1,9 +1,11 @@
 import type { ApiHandlers } from '../dispatch.ts';
 import { ApiFailure, notFound } from '../errors.ts';
 import type { RunEvaluationPoint, RunProgress } from '../types.ts';
-import { getDataset, getRun, listMetrics, listRuns, getProject } from '../../store/index.ts';
+import { getBaseline, getDataset, getRun, listMetrics, listRuns, getProject } from '../../store/index.ts';
+import type { Run } from '../../store/types.ts';
 import type { ServiceContext } from './context.ts';
-import { runDetail, runSummary } from './convert.ts';
+import { baselineInfo } from './baseline-info.ts';
+import { runDetail as detailOf, runSummary as summaryOf } from './convert.ts';
 import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
 import { devicesOfThisMachine } from './devices.ts';
 import { estimateRuns } from './estimate.ts';
@@ -26,6 +28,13 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
   // Runs whose resume from a checkpoint is under way: a second click meanwhile must not start a second trainer on the same run.
   const resuming = new Set<number>();
   const latest = new Map<number, { progress?: RunProgress; evaluation?: RunEvaluationPoint }>();
+  // Every run the API returns carries its baseline once trained (issue 15): Training draws it, History lists it.
+  const withBaseline = <T extends object>(r: Run, out: T): T => {
+    const b = getBaseline(ctx.store, r.id);
+    return b ? { ...out, baseline: baselineInfo(r, b) } : out;
+  };
+  const runSummary = (r: Run) => withBaseline(r, summaryOf(r));
+  const runDetail = (r: Run) => withBaseline(r, detailOf(r));
 
   // A tiny model takes dozens of steps a second: pages get at most ~5 progress events a second
   // per run (the store keeps every step for the chart's history).
@@ -130,7 +139,7 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
     },
     'runs.list': ({ projectId }) => {
       if (!getProject(ctx.store, projectId)) throw notFound('This project');
-      return listRuns(ctx.store, { projectId }).map(runSummary);
+      return listRuns(ctx.store, { projectId }).map((r) => runSummary(r));
     },
     'runs.metrics': ({ runId }) => {
       existing(runId);

@@ -130,6 +130,11 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
       return next(p, c);
     },
     'export.list': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
+    'export.baseline': (p, c, next) => {
+      access.checkRun(p.runId, user);
+      if (p.folder !== undefined) refuse('On a training server, exports go to the server’s export folder; download the model instead of naming a folder.');
+      return next(p, c);
+    },
     'system.pickPath': (p, c, next) => next(p, c),
     'system.showInFolder': () => refuse('A training server cannot open folders on your computer.'),
     'system.devices': (p, c, next) => next(p, c),
