@@ -30,16 +30,16 @@ export function nativeLogFile(): string {
 function childCommand(name: string): { file: string; execArgv: string[]; env: NodeJS.ProcessEnv } | undefined {
   const here = fileURLToPath(import.meta.url);
   const dir = path.dirname(here);
-  if (here.endsWith('.ts')) {
+  if (here.endsWith('.ts') || name.endsWith('.ts')) {
     const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    return { file: path.join(dir, `${name}.ts`), execArgv: ['--import', loader], env: process.env };
+    return { file: path.isAbsolute(name) ? name : path.join(dir, `${name}.ts`), execArgv: ['--import', loader], env: process.env };
   }
   const bundled = path.join(dir, `${name}.cjs`);
   return fs.existsSync(bundled) ? { file: bundled, execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } : undefined;
 }
 
 /**
- * Runs the child module `name` (a sibling of this file) with its output appended to the log
+ * Runs the child module `name` (a sibling of this file, or a .ts file by its absolute path) with its output appended to the log
  * file and returns the one message it sends. Rejects when it cannot start, exits without a
  * message, or takes longer than `timeoutMs`.
  */
