@@ -41,7 +41,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const estimate = await call('runs.estimate', { datasetId: dataset.id, base });
     const quick = estimate.presets[0];
     const settings = { ...quick.settings, ...(opts.epochs ? { epochs: opts.epochs } : {}) };
-    say(`Training a tiny model from scratch (much weaker than a pretrained one): up to ${settings.epochs} epochs, about ${Math.round(quick.seconds)} s on ${estimate.device}.`);
+    // One sentence per fact: the device line is a sentence of its own (it ends with its own period).
+    say(`Training a tiny model from scratch (much weaker than a pretrained one): up to ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, about ${Math.round(quick.seconds)} s.`);
+    say(estimate.device);
 
     const finished = new Promise<EventData<'run.status'>>((resolve, reject) => {
       let runId = -1;
@@ -78,7 +80,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     const onnx = done.artifacts?.[0];
     if (done.error || !onnx) throw new ApiFailure('data_error', `The export failed: ${done.error ?? 'no file was written'}`);
-    say(`Exported and verified: ${onnx.path}`);
+    // The caller prints the result (the exported file) once; the headline was said above.
     return { projectId: project.id, runId: run.id, headline: evaluation.headline.sentence, onnx: onnx.path };
   } finally {
     await api.close();

@@ -81,6 +81,8 @@ export interface SampleInfo {
   rows: number;
   description: string;
   license: string;
+  /** What its default run (a tiny model from scratch, Quick preset) ends with, measured: shown on the sample's card. */
+  expect?: string;
 }
 
 export interface UploadTicket {

@@ -118,7 +118,7 @@ describe('services over the real store and importer', () => {
     expect(samples.map((s) => s.id)).toEqual(expect.arrayContaining(['banking77', 'wnut17', 'xquad', 'banking77-intents']));
     const r = (await client.call('samples.open', { sampleId: 'wnut17' })) as { project: ProjectSummary; dataset: DatasetSummary };
     expect(r.project.name).toBe('WNUT-17 emerging entities');
-    expect(r.dataset).toMatchObject({ task: 'ner', rows: 1000 });
+    expect(r.dataset).toMatchObject({ task: 'ner', rows: 3394 });
   });
 
   it('lists the catalog and adds a local Hugging Face folder as a base model', async () => {

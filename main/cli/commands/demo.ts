@@ -14,6 +14,6 @@ export const demoCommand: Command = {
     const sampleId = str(args, 'sample');
     const epochs = num(args, 'epochs', { min: 1, max: 100, integer: true });
     const r = await runDemo({ home: ctx.home, ...(sampleId ? { sampleId } : {}), ...(epochs ? { epochs } : {}), onLine: (l) => ctx.out.info(l), signal: ctx.signal });
-    ctx.out.result({ project: r.projectId, run: r.runId, headline: r.headline, onnx: r.onnx }, () => `${r.headline}\nThe exported model is at ${r.onnx}`);
+    ctx.out.result({ project: r.projectId, run: r.runId, headline: r.headline, onnx: r.onnx }, () => `Exported and verified: ${r.onnx}`);
   },
 };
