@@ -8,7 +8,7 @@ import { INSTALL_OPTIONS, installFromArgs } from './devices-install.ts';
 export const devicesCommand: Command = {
   name: 'devices',
   summary: 'List the compute devices (CPU, GPU providers) this machine can use, and why others cannot',
-  usage: '[--install cuda [--feed URL] [--sha256 HEX]]',
+  usage: '[--install cuda [--feed URL|FILE] [--sha256 HEX]]',
   options: INSTALL_OPTIONS,
   async run(ctx, args) {
     const installed = await installFromArgs(ctx, args);

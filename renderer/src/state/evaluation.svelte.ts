@@ -1,4 +1,4 @@
-import type { EvalExample, Evaluation, RunDetail, SplitName } from '../../../main/api/contract.ts';
+import type { BaselineExport, EvalExample, Evaluation, RunDetail, SplitName } from '../../../main/api/contract.ts';
 import type { ApiClient } from '../lib/client.ts';
 import { Latest } from '../lib/latest.ts';
 import { messageOf } from '../lib/format.ts';
@@ -12,6 +12,7 @@ export class EvaluationState {
   #cell = $state<{ gold: string; predicted: string; examples: EvalExample[] } | null>(null);
   #loading = $state(false);
   #error = $state<string | null>(null);
+  #baselineExport = $state<{ busy: boolean; result: BaselineExport | null; error: string | null }>({ busy: false, result: null, error: null });
   readonly #latest = new Latest();
   readonly #client: ApiClient;
 
@@ -37,6 +38,10 @@ export class EvaluationState {
   get error(): string | null {
     return this.#error;
   }
+  /** The run's keyword baseline exported to ONNX (issue 15): under way, done (where, how checked), or why not. */
+  get baselineExport(): { busy: boolean; result: BaselineExport | null; error: string | null } {
+    return this.#baselineExport;
+  }
 
   /** The largest cell value, to scale the heat map. */
   maxCell = $derived(this.#evaluation?.confusion ? Math.max(1, ...this.#evaluation.confusion.matrix.flat()) : 1);
@@ -59,6 +64,15 @@ export class EvaluationState {
       this.#error = messageOf(err);
     } finally {
       this.#loading = false;
+    }
+  }
+
+  async exportBaseline(runId: number): Promise<void> {
+    this.#baselineExport = { busy: true, result: null, error: null };
+    try {
+      this.#baselineExport = { busy: false, result: await this.#client.call('export.baseline', { runId }), error: null };
+    } catch (err) {
+      this.#baselineExport = { busy: false, result: null, error: messageOf(err) };
     }
   }
 
