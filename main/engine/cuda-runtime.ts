@@ -161,5 +161,16 @@ export function useCudaRuntime(home: string, env: NodeJS.ProcessEnv = process.en
   return state;
 }
 
-// A child process (the device probe) inherits the folder its parent loaded.
-if (cudaSupported() && process.env[CUDA_DIR_ENV]) preload(process.env[CUDA_DIR_ENV]);
+/** onnxruntime-node's own installer (npm install without ONNXRUNTIME_NODE_INSTALL=skip) puts the providers beside its binding. */
+function providersBeside(dir: string): boolean {
+  return CUDA_FILES.slice(0, 2).every((f) => fs.existsSync(path.join(dir, f)));
+}
+
+if (cudaSupported()) {
+  // A child process (the device probe) inherits the folder its parent loaded.
+  if (process.env[CUDA_DIR_ENV]) preload(process.env[CUDA_DIR_ENV]);
+  else {
+    const own = ortBindingDir();
+    if (providersBeside(own)) state = { installed: true, loaded: true, dir: own, reason: `CUDA's provider libraries are in onnxruntime-node's own folder (${own})` };
+  }
+}

@@ -156,9 +156,27 @@ describe('installCuda', () => {
 
   it('says what to do on bad input', async () => {
     await expect(install(newHome(), { sha256: 'abc' })).rejects.toThrow(CudaInputError);
-    await expect(install(newHome(), { feed: 'ftp://mirror/index.json' })).rejects.toThrow("'ftp://mirror/index.json' is not a feed URL");
+    await expect(install(newHome(), { feed: 'ftp://mirror/index.json' })).rejects.toThrow("'ftp://mirror/index.json' is neither a feed URL nor a .nupkg file");
     await expect(install(newHome(), { platform: 'darwin', arch: 'arm64' })).rejects.toThrow('available on Linux x64 only');
     await expect(install(newHome(), { feed: feed.url.replace('/v3/index.json', '/nothing.json') })).rejects.toThrow(/answered HTTP 404|not a NuGet v3 service index/);
+  });
+
+  it('installs from a package file brought from elsewhere, vouched for by its sha256', async () => {
+    const home = newHome();
+    const file = path.join(home, 'Microsoft.ML.OnnxRuntime.Gpu.Linux.nupkg');
+    fs.writeFileSync(file, pkg.zip);
+    const requests = feed.log.length;
+    const unpinned = await install(home, { feed: file }).catch((e: unknown) => e);
+    expect(unpinned).toBeInstanceOf(CudaInputError);
+    expect((unpinned as Error).message).toContain('also give its sha256 (--sha256)');
+    await expect(install(home, { feed: file, sha256: '0'.repeat(64) })).rejects.toThrow(/The file was left as it is and nothing was installed/);
+    expectNothingInstalled(home);
+    const { result, phases } = await install(home, { feed: file, sha256: feed.sha256 });
+    expect(phases).toEqual(['extracting', 'done']);
+    expect(result.manifest.package).toMatchObject({ url: `file://${file}`, sha256: feed.sha256 });
+    for (const f of CUDA_FILES) expect(fs.readFileSync(path.join(result.dir, f)).equals(pkg.files[f])).toBe(true);
+    expect(fs.existsSync(file)).toBe(true); // the user's file is theirs
+    expect(feed.log.length).toBe(requests);
   });
 
   it('reports a damaged install instead of loading it', async () => {

@@ -12,7 +12,7 @@ import { asUserError, progressPrinter } from './models.ts';
 
 export const INSTALL_OPTIONS: readonly OptionSpec[] = [
   { name: 'install', type: 'string', value: 'cuda', help: "Download and enable ONNX Runtime's CUDA provider (Linux x64, NVIDIA driver, CUDA 12 and cuDNN 9) into the home, then list the devices" },
-  { name: 'feed', type: 'string', value: 'URL', help: 'With --install: a NuGet v3 service index to download from (default https://api.nuget.org/v3/index.json; e.g. a company mirror)' },
+  { name: 'feed', type: 'string', value: 'URL|FILE', help: 'With --install: a NuGet v3 service index to download from (default https://api.nuget.org/v3/index.json; e.g. a company mirror), or the path of the package file (.nupkg, with --sha256)' },
   { name: 'sha256', type: 'string', value: 'HEX', help: "With --install: the package's expected sha256 (needed when the feed publishes no hash)" },
 ];
 

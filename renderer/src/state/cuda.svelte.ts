@@ -31,9 +31,10 @@ export class CudaState {
   get busy(): boolean {
     return this.#busy;
   }
-  /** The button is offered where CUDA can be installed and is not yet. */
+  /** The button is offered where CUDA can be installed and is neither installed nor running (from onnxruntime-node's own install). */
   get offered(): boolean {
-    return this.#status?.supported === true && !this.#status.installed;
+    const s = this.#status;
+    return s?.supported === true && !s.installed && !s.active;
   }
 
   /** Asks once per app session; the status changes only through enable() or a restart. */
