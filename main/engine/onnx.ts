@@ -18,7 +18,7 @@ function tensorProto(name: string, c: Constant): onnxProto.onnx.ITensorProto {
 }
 
 /** A symbolic dimension's size when `dims` fixes it: 'batch', 'seq' and products such as 'batch*seq'. */
-function fixedDim(d: string, dims: Readonly<Record<string, number>> | undefined): number | undefined {
+export function fixedDim(d: string, dims: Readonly<Record<string, number>> | undefined): number | undefined {
   if (!dims) return undefined;
   const parts = d.split('*').map((p) => dims[p]);
   return parts.every((x) => x !== undefined) ? parts.reduce((a, b) => a * b, 1) : undefined;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
 import { openEngineModel } from './engine-model.ts';
 import { serialize } from './onnx.ts';
-import { createSession, readPlacement, withProfiles, type Device, type Placement } from './runtime.ts';
+import { createSession, readPlacement, withProfiles, type Device, type HostTensor, type Placement } from './runtime.ts';
+import { openStatic, releaseStatic, runStatic } from './static-session.ts';
 import { inputFeeds } from './feeds.ts';
 import { ModelFormatError, type ModelConfig } from '../models/config.ts';
 import { FAMILIES } from '../models/families.ts';
@@ -85,9 +86,18 @@ function l2(x: ArrayLike<number>): number {
 async function hiddenStateNorms(config: ModelConfig, head: HeadSpec, params: Map<string, TensorData>, batch: Batch, device: Device): Promise<number[]> {
   const fwd = buildForward(config, head, { withLoss: false, training: false, allStates: true, bake: (name) => params.get(name)!.data });
   fwd.states.forEach((s, i) => fwd.g.output(s, `state.${i}`));
-  const session = await createSession(serialize(fwd.g), { device });
-  const out = await session.run(inputFeeds(batch, FAMILIES[config.modelType].tokenTypes));
-  await session.release();
+  const feeds = inputFeeds(batch, FAMILIES[config.modelType].tokenTypes);
+  let out: Record<string, HostTensor>;
+  if (device === 'cpu') {
+    const session = await createSession(serialize(fwd.g), { device });
+    out = await session.run(feeds);
+    await session.release();
+  } else {
+    // As the device-resident model runs: static shapes, batch arithmetic on the host.
+    const session = await openStatic(fwd.g, { batch: batch.batch, seq: batch.seq }, device);
+    out = (await runStatic(session, feeds)).host;
+    await releaseStatic(session);
+  }
   return fwd.states.map((_, i) => l2(out[`state.${i}`].data as Float32Array));
 }
 

@@ -9,14 +9,19 @@ import { checkBatch, hasTargets, inputFeeds, maxSequence, targetFeeds } from './
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import type { Graph } from './ir.ts';
 import { exportForward, type DetailedStep } from './model.ts';
-import { serialize } from './onnx.ts';
 import { buildResidentApplyGraph, buildResidentEvalGraph, buildResidentGradGraph, buildResidentTrainGraph, flatName, layoutFor, TRAINABLE_GROUPS, type FlatLayout, type GroupName } from './resident-graph.ts';
-import { checkAvailable, createResidentSession, readBack, upload, type Device, type DeviceTensor, type Feed, type HostTensor, type ResidentSession } from './runtime.ts';
+import { checkAvailable, readBack, upload, type Device, type DeviceTensor, type Feed, type HostTensor } from './runtime.ts';
+import { openStatic, releaseStatic, runStatic, type StaticSession } from './static-session.ts';
 import { adamwScalars } from './train-graph.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { FAMILIES } from '../models/families.ts';
 import { siteKeysHost } from '../models/graph/dropout.ts';
 import type { ParamSpec } from '../models/graph/model.ts';
+
+interface Compiled extends StaticSession {
+  sites: number;
+  gradOutputs?: Map<string, string>;
+}
 
 const scalarF32 = (x: number): HostTensor => ({ dtype: 'float32', shape: [], data: Float32Array.of(x) });
 /** Sessions kept open: each bucket of a run needs one per graph kind; the oldest is released past this. */
@@ -26,12 +31,6 @@ const MICRO_KEY_STRIDE = 2 ** 24;
 type Kind = 'p' | 'm' | 'v';
 const stateKey = (kind: Kind, g: GroupName) => `${kind}.${g}`;
 const inputName = (kind: Kind, g: GroupName) => (kind === 'p' ? flatName.param(g) : kind === 'm' ? flatName.m(g) : flatName.v(g));
-
-interface Compiled {
-  session: ResidentSession;
-  sites: number;
-  gradOutputs?: Map<string, string>;
-}
 
 export class ResidentEngineModel implements EngineModel {
   readonly specs: ParamSpec[];
@@ -81,12 +80,12 @@ export class ResidentEngineModel implements EngineModel {
     }
     const { g, sites, gradOutputs } = build();
     const outputs = g.outputs.map((v) => v.name).filter(resident);
-    s = createResidentSession(serialize(g, { dims: { ...dims, dropout_sites: sites } }), outputs, { device: this.device }).then((session) => ({ session, sites, ...(gradOutputs ? { gradOutputs } : {}) }));
+    s = openStatic(g, { ...dims, dropout_sites: sites }, this.device, outputs).then((c) => ({ ...c, sites, ...(gradOutputs ? { gradOutputs } : {}) }));
     this.sessions.set(key, s);
     if (this.sessions.size > MAX_SESSIONS) {
       const [oldKey, old] = this.sessions.entries().next().value as [string, Promise<Compiled>];
       this.sessions.delete(oldKey);
-      void old.then((c) => c.session.release());
+      void old.then(releaseStatic);
     }
     return s;
   }
@@ -180,7 +179,7 @@ export class ResidentEngineModel implements EngineModel {
       max_norm: scalarF32(scal.max_norm),
       ...(await this.state(['p', 'm', 'v'], this.groups())),
     };
-    const res = await c.session.run(feeds);
+    const res = await runStatic(c, feeds);
     this.takeState(res.device);
     this.lastTransfer = { up: res.uploadedBytes, down: Object.values(res.host).reduce((n, t) => n + t.data.byteLength, 0) };
     const out: DetailedStep = { loss: Number(res.host.loss.data[0]), gradNorm: Number(res.host.grad_norm.data[0]), outputs: res.host };
@@ -212,7 +211,7 @@ export class ResidentEngineModel implements EngineModel {
       ...(await this.state(['p'], this.groups())),
     };
     for (const [g, t] of this.acc ?? []) feeds[flatName.acc(g)] = t;
-    const res = await c.session.run(feeds);
+    const res = await runStatic(c, feeds);
     const next = new Map<GroupName, DeviceTensor>();
     for (const grp of this.layout.groups) {
       const t = res.device[flatName.newAcc(grp.name)];
@@ -238,7 +237,7 @@ export class ResidentEngineModel implements EngineModel {
       ...(await this.state(['p', 'm', 'v'], trainable)),
     };
     for (const [g, t] of acc) feeds[flatName.acc(g)] = t;
-    const res = await c.session.run(feeds);
+    const res = await runStatic(c, feeds);
     this.takeState(res.device);
     this.discardPending();
     return { gradNorm: Number(res.host.grad_norm.data[0]) };
@@ -254,7 +253,7 @@ export class ResidentEngineModel implements EngineModel {
     const withLoss = hasTargets(batch, this.head);
     const c = await this.compiled(`eval:${b.batch}x${b.seq}:${withLoss}`, () => ({ g: buildResidentEvalGraph(this.config, this.head, this.layout, withLoss), sites: 0 }), { batch: b.batch, seq: b.seq }, () => false);
     const feeds: Record<string, Feed> = { ...inputFeeds(b, this.tokenTypes), ...(withLoss ? targetFeeds(b, this.head) : {}), ...(await this.state(['p'], this.groups())) };
-    const out = (await c.session.run(feeds)).host;
+    const out = (await runStatic(c, feeds)).host;
     const res: ForwardResult = { dims: {} };
     const fields: Record<string, 'logits' | 'startLogits' | 'endLogits' | 'slotLogits'> = { logits: 'logits', start_logits: 'startLogits', end_logits: 'endLogits', slot_logits: 'slotLogits' };
     for (const [name, field] of Object.entries(fields)) {
@@ -346,7 +345,7 @@ export class ResidentEngineModel implements EngineModel {
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    for (const s of all) await (await s).session.release();
+    for (const s of all) await releaseStatic(await s);
     for (const t of this.dev.values()) t.release();
     this.dev.clear();
     this.discardPending();

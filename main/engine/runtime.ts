@@ -160,24 +160,8 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   const within = scope.getStore();
   const device = opts.device ?? 'cpu';
   checkAvailable(device);
-  const threads = opts.threads ?? Math.max(1, os.availableParallelism());
-  const profilePrefix = opts.profilePrefix ?? (within?.profileDir !== undefined ? path.join(within.profileDir, `session-${++profiled}`) : undefined);
-  const options: ort.InferenceSession.SessionOptions = {
-    executionProviders: [PROVIDERS[device].provider],
-    // Errors only: ORT's warning that shape ops run on the CPU would reach users' terminals on
-    // every session; where nodes run is measured and reported by the device probe instead.
-    logSeverityLevel: 3,
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    enableCpuMemArena: opts.arena ?? true,
-    enableMemPattern: opts.memPattern ?? false,
-    graphOptimizationLevel: opts.optimization ?? 'all',
-    ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
-    ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
-    // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
-    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' }, inter_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
-  };
+  const profilePrefix = opts.unprofiled ? undefined : (opts.profilePrefix ?? (within?.profileDir !== undefined ? path.join(within.profileDir, `session-${++profiled}`) : undefined));
+  const options: ort.InferenceSession.SessionOptions = { ...ortOptions(device, opts, profilePrefix), ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}) };
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   return {
     inputNames: session.inputNames,
@@ -201,6 +185,8 @@ function ortOptions(device: Device, opts: SessionOptions, profilePrefix: string 
   const threads = opts.threads ?? Math.max(1, os.availableParallelism());
   return {
     executionProviders: [PROVIDERS[device].provider],
+    // Errors only: ORT's warning that shape ops run on the CPU would reach users' terminals on
+    // every session; where nodes run is measured and reported by the device probe instead.
     logSeverityLevel: 3,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -209,6 +195,7 @@ function ortOptions(device: Device, opts: SessionOptions, profilePrefix: string 
     enableMemPattern: opts.memPattern ?? false,
     graphOptimizationLevel: opts.optimization ?? 'all',
     ...(profilePrefix ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
+    // Spinning threads fight the GEMM threads for the few cores of a laptop (see the fixture README).
     extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' }, inter_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
 }
