@@ -4,7 +4,9 @@ import { probeDevices } from './devices.ts';
 
 const send = (m: unknown) =>
   new Promise<void>((resolve) => {
-    process.send?.(m, () => resolve());
+    // Started by hand (no IPC channel): nothing to answer to.
+    if (!process.send) resolve();
+    else process.send(m, () => resolve());
   });
 
 try {
