@@ -7,13 +7,16 @@
 #
 # OUT_DIR/steps.jsonl     one line per step: {"step","rc","seconds","timed_out","file"}
 # OUT_DIR/env.jsonl       GPU, driver, Vulkan loader and ICDs, ORT providers in the package
+# OUT_DIR/cuda.jsonl      `bert-studio devices --install cuda --json` when CUDA_NUPKG is given
 # OUT_DIR/devices.jsonl   `bert-studio devices --json`: the probe (a training step per provider)
 # OUT_DIR/parity.jsonl    `bert-studio parity --device D --json` per fixture, per GPU device that works
 # OUT_DIR/bench.jsonl     `bert-studio bench --json` per size (tiny, mini, small, base) on each GPU device and the CPU
 # OUT_DIR/*.err           each step's stderr (ORT warnings, Dawn messages)
 #
 # Environment: GPU_CHECK_BUDGET_S (default 470), FIXTURES (default ../shared/fixtures/parity
-# next to the tree), BENCH_STEPS (default 3 timed steps after 2 warm-ups).
+# next to the tree), BENCH_STEPS (default 3 timed steps after 2 warm-ups), CUDA_NUPKG and
+# CUDA_SHA256 (ONNX Runtime's CUDA provider package file and its sha256, for "Enable NVIDIA CUDA"
+# without network).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -104,8 +107,18 @@ note ort_files "$(ls "$ortbin" 2>/dev/null | tr '\n' ' ')"
 if ls "$ortbin"/libonnxruntime_providers_cuda.so >/dev/null 2>&1; then
   note cuda_ep "libonnxruntime_providers_cuda.so present"
 else
-  note cuda_ep "NOT INSTALLED: the CUDA execution provider's libraries are not in node_modules/onnxruntime-node (installed with ONNXRUNTIME_NODE_INSTALL=skip; it is an optional download). CUDA parity and bench are skipped; WebGPU is the GPU path checked here."
+  note cuda_ep "not in node_modules/onnxruntime-node (installed with ONNXRUNTIME_NODE_INSTALL=skip; the app installs it into its home instead: Enable NVIDIA CUDA)"
 fi
+# "Enable NVIDIA CUDA" (issue 12, item 6) installs the provider into the app's home; with no
+# network here the package comes as a file (Microsoft.ML.OnnxRuntime.Gpu.Linux at onnxruntime-node's
+# version). Wherever the libraries are — that install or onnxruntime-node's own folder — the probe
+# below runs a training step on CUDA and, when it works, parity runs on it like WebGPU (bench
+# takes cpu|webgpu until the trainer takes CUDA: its cuda steps exit 2 and say so).
+if [[ -n "${CUDA_NUPKG:-}" ]]; then
+  step cuda-install 180 "$OUT/cuda.jsonl" "${CLI[@]}" devices --install cuda --feed "$CUDA_NUPKG" ${CUDA_SHA256:+--sha256 "$CUDA_SHA256"} --json
+  note cuda_install "$(tail -c 1500 "$OUT/cuda-install.err" 2>/dev/null)"
+fi
+note cuda_runtime "$(ls "$BERT_STUDIO_HOME"/runtimes/onnxruntime-cuda-*/ 2>/dev/null | tr '\n' ' ')"
 
 # --- The device probe ----------------------------------------------------------------------
 step devices 120 "$OUT/devices.jsonl" "${CLI[@]}" devices --json

@@ -122,6 +122,15 @@ export function cudaUnavailableReason(platform: NodeJS.Platform = process.platfo
   return `NVIDIA CUDA is not enabled for BERT Studio: ${HOW_TO_ENABLE}.`;
 }
 
+/**
+ * ORT tells JavaScript only "Failed to load shared library" when the CUDA provider does not load;
+ * the missing dependency (libcudnn.so.9, libcublasLt.so.12, …) is named in its log.
+ */
+export function cudaLoadFailure(error: string): string | undefined {
+  if (!/Failed to load shared library/i.test(error)) return undefined;
+  return "CUDA (NVIDIA) did not start: its provider library did not load. It needs the NVIDIA driver, CUDA 12 and cuDNN 9 libraries where the system finds them (ldconfig or LD_LIBRARY_PATH); ONNX Runtime's log (logs/native.log in the data folder) names the one missing. Training uses the CPU.";
+}
+
 /** Loads libonnxruntime.so.1 from `dir` unless ORT is already loaded; records the outcome. */
 function preload(dir: string): void {
   if (state.loaded && state.dir === dir) return;

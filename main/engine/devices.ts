@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
-import { cudaUnavailableReason } from './cuda-runtime.ts';
+import { cudaLoadFailure, cudaUnavailableReason } from './cuda-runtime.ts';
 import { Graph } from './ir.ts';
 import { OrtEngineModel } from './model.ts';
 import { serialize } from './onnx.ts';
@@ -167,6 +167,8 @@ function notInstalledReason(device: Device): string {
 /** ORT's start-up errors are source locations and assertions; keep the part a user can act on. */
 export function startFailure(device: Device, error: string): string {
   if (/WebGPU adapter/i.test(error)) return 'WebGPU found no GPU adapter (no GPU, or no Vulkan / Direct3D 12 / Metal driver): install or update the GPU driver; until then training uses the CPU.';
+  const cuda = device === 'cuda' ? cudaLoadFailure(error) : undefined;
+  if (cuda) return cuda;
   const tail = error.split(/ was false\. | : /).pop()?.trim() ?? error;
   return `${LABEL[device]} did not start (${tail.replace(/\.$/, '')}); training uses the CPU.`;
 }

@@ -56,6 +56,8 @@ export interface Hyperparameters {
   freezeLayers?: number;
   /** Where to train (main/train/device.ts): 'auto' (the default) takes a verified hardware GPU, else the CPU with the reason. */
   device?: 'auto' | 'cpu' | 'webgpu';
+  /** Classification: how texts over maxLength are cut; default head+tail when most training texts are that long (main/tasks/head-tail.ts). */
+  truncation?: 'head' | 'head-tail';
 }
 
 // From scratch on banking77 (tiny, lr 1e-3, batch 32, dropout 0.1), validation accuracy still

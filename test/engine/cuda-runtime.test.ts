@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCuda } from '../../main/engine/cuda-install.ts';
-import { CUDA_DIR_ENV, cudaUnavailableReason, ortBindingDir, ortPackage } from '../../main/engine/cuda-runtime.ts';
+import { CUDA_DIR_ENV, cudaLoadFailure, cudaUnavailableReason, ortBindingDir, ortPackage } from '../../main/engine/cuda-runtime.ts';
 import { fakeCudaPackage, startFakeFeed } from './cuda-feed.ts';
 
 /**
@@ -89,5 +89,10 @@ describe('the device list without CUDA', () => {
       "NVIDIA CUDA is not enabled for BERT Studio: enable it in Settings → Device (Enable NVIDIA CUDA) or run 'bert-studio devices --install cuda'; it needs an NVIDIA driver, CUDA 12 and cuDNN 9.",
     );
     expect(cudaUnavailableReason('win32', 'x64')).toMatch(/on Linux x64 only; on win32 x64 the GPU path is WebGPU\.$/);
+  });
+
+  it("turns ORT's bare load failure into what to install", () => {
+    expect(cudaLoadFailure('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library')).toMatch(/needs the NVIDIA driver, CUDA 12 and cuDNN 9 libraries .* names the one missing\. Training uses the CPU\.$/);
+    expect(cudaLoadFailure('CUDA failure 100: no CUDA-capable device is detected')).toBeUndefined();
   });
 });

@@ -47,6 +47,7 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
       ctx.out.info(`Memory estimate ~${e.memoryEstimateMiB} MiB (budget ${e.memoryBudgetMiB} MiB)${split}.`);
       if (!e.memoryFits) ctx.out.info(`Warning: even one example per step is estimated over the memory budget; training may run out of memory. Lower --max-length or raise --max-memory.`);
       if (e.scratch) ctx.out.info(SCRATCH_WARNING);
+      if (e.headTail) ctx.out.info('Most texts are longer than the max length: each keeps its first quarter and its last three quarters of tokens (head+tail truncation), which classifies long documents better than cutting their end.');
       if (e.resumedFromStep) ctx.out.info(`Resuming at step ${e.resumedFromStep}.`);
     } else if (e.type === 'step') {
       const t = Date.now();
