@@ -1,8 +1,12 @@
 // Training-step benchmark: random-init BERT (vocabulary 30522, 2 labels), AdamW, dropout on,
 // the same work as the PyTorch reference in ../shared/fixtures/parity/README.md.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Batch, Device, HeadSpec, ModelConfig } from './api.ts';
 import { createEngineModel } from './engine-model.ts';
+import { ResidentEngineModel } from './resident-model.ts';
+import { readPlacement, withProfiles } from './runtime.ts';
 import { parseConfig } from '../models/config.ts';
 import { randomInitWeights } from '../models/graph/init.ts';
 
@@ -14,9 +18,18 @@ export const BENCH_SIZES = {
 } as const;
 export type BenchSize = keyof typeof BENCH_SIZES;
 
-/** PyTorch 1.13 on the project's 2-core build machine, batch 16 × seq 128 (fastest median). */
-export const PYTORCH_SEC_PER_STEP: Record<BenchSize, number> = { tiny: 0.119, mini: 0.576, small: 1.491, base: 8.874 };
-export const PYTORCH_INFER_SEC: Record<BenchSize, number> = { tiny: 0.03, mini: 0.167, small: 0.555, base: 2.844 };
+/**
+ * A reference measured in the same run (scripts/reference/torch_bench.py's JSON lines, passed as
+ * `bench --reference FILE`): the only thing a ratio is ever computed against. Fixed numbers from
+ * another machine or day made ratios that meant nothing (0.38 printed where 0.95 was true).
+ */
+export interface BenchReference {
+  /** e.g. "torch 2.11.0 cuda fp32". */
+  name: string;
+  sec_per_step: number;
+  /** Inference seconds per batch of the same shape, when measured. */
+  infer_sec?: number;
+}
 
 export interface BenchResult {
   size: BenchSize;
@@ -40,9 +53,15 @@ export interface BenchResult {
   steps: number;
   /** 1-minute load average when the run ended; above the core count, wall times are inflated. */
   load_avg: number;
-  pytorch_sec_per_step: number | null;
+  /** Bytes between host and device per training step (GPU devices; null on the CPU, where there is no device memory). */
+  host_device_bytes_per_step: number | null;
+  /** Nodes ONNX Runtime ran on the CPU inside the device's sessions during one profiled step (GPU devices; null on the CPU). */
+  cpu_nodes: number | null;
+  /** The reference measured in the same run, or null: no ratio without one. */
+  reference: string | null;
+  reference_sec_per_step: number | null;
   ratio: number | null;
-  pytorch_infer_sec: number | null;
+  reference_infer_sec: number | null;
   infer_ratio: number | null;
 }
 
@@ -64,6 +83,7 @@ export interface BenchOptions {
   /** Where every session runs (default 'cpu'); the result names it. */
   device?: Device;
   signal?: AbortSignal;
+  reference?: BenchReference;
 }
 
 /** The batch cut into micro-batches of at most `micro` rows (EngineModel.step accumulates them). */
@@ -105,11 +125,24 @@ export function benchModelSpec(size: BenchSize, seq = 128): { config: ModelConfi
   return { config, head: { kind: 'sequence-classification', numLabels: 2 } };
 }
 
+/** Runs `fn` with its sessions profiled and returns how many nodes ORT placed on the CPU. */
+async function profiledCpuNodes(device: Device, fn: () => Promise<unknown>): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bert-studio-bench-'));
+  try {
+    // Only sessions opened inside the scope are profiled: `fn` opens a fresh model.
+    await withProfiles(dir, fn);
+    return readPlacement(dir, device).onCpu;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<BenchResult> {
   const { config, head } = benchModelSpec(size, opts.seq);
   const freezeLayers = opts.freezeLayers ?? 0;
   const device = opts.device ?? 'cpu';
-  const model = await createEngineModel({ device,  config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, ...(freezeLayers > 0 ? { freezeLayers } : {}) });
+  const open = () => createEngineModel({ device, config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, ...(freezeLayers > 0 ? { freezeLayers } : {}) });
+  const model = await open();
   const { batch: b, seq: s } = opts;
   let x = 12345;
   const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
@@ -152,8 +185,20 @@ export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<Be
     }
     const sec = median(times);
     const infer = median(inferTimes);
-    // PyTorch's reference is the one-graph step of the whole model at 16 × 128 on the CPU.
-    const reference = b === 16 && s === 128 && parts.length === 1 && freezeLayers === 0 && device === 'cpu';
+    const onDevice = device !== 'cpu';
+    // One more step, profiled, to count what ORT ran on the CPU inside the device's sessions.
+    const cpuNodes = onDevice
+      ? await profiledCpuNodes(device, async () => {
+          const fresh = await open();
+          try {
+            await fresh.step(parts.length > 1 ? parts : data, { lr: 2e-5, step: 1, seed: 1, dropout: true });
+          } finally {
+            await fresh.dispose();
+          }
+        })
+      : null;
+    const transfer = model instanceof ResidentEngineModel ? model.lastTransfer.up + model.lastTransfer.down : null;
+    const ref = opts.reference;
     return {
       size,
       batch: b,
@@ -172,10 +217,13 @@ export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<Be
       threads: os.availableParallelism(),
       steps: times.length,
       load_avg: Number(os.loadavg()[0].toFixed(2)),
-      pytorch_sec_per_step: reference ? PYTORCH_SEC_PER_STEP[size] : null,
-      ratio: reference ? Number((sec / PYTORCH_SEC_PER_STEP[size]).toFixed(3)) : null,
-      pytorch_infer_sec: reference ? PYTORCH_INFER_SEC[size] : null,
-      infer_ratio: reference ? Number((infer / PYTORCH_INFER_SEC[size]).toFixed(3)) : null,
+      host_device_bytes_per_step: transfer,
+      cpu_nodes: cpuNodes,
+      reference: ref?.name ?? null,
+      reference_sec_per_step: ref?.sec_per_step ?? null,
+      ratio: ref ? Number((sec / ref.sec_per_step).toFixed(3)) : null,
+      reference_infer_sec: ref?.infer_sec ?? null,
+      infer_ratio: ref?.infer_sec ? Number((infer / ref.infer_sec).toFixed(3)) : null,
     };
   } finally {
     await model.dispose();

@@ -67,9 +67,9 @@ SIZES = {
 }
 
 
-def adamw(model, lr, weight_decay):
-    """AdamW with BERT's usual exclusions: no decay for biases and LayerNorm weights."""
+def adamw(model, lr, weight_decay, fused=False):
+    """AdamW with BERT's usual exclusions: no decay for biases and LayerNorm weights (fused: PyTorch's one-kernel CUDA AdamW)."""
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         (no_decay if name.endswith("bias") or ".ln" in name or name.startswith("ln") else decay).append(p)
-    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.999), eps=1e-8, **({"fused": True} if fused else {}))
