@@ -180,6 +180,13 @@ export const COMMANDS = {
   'system.cuda': cmd(none, type<T.CudaStatus>()),
   /** "Enable NVIDIA CUDA": downloads and installs ONNX Runtime's CUDA provider into the home (progress: `cuda.install`). */
   'system.enableCuda': cmd(none, type<T.CudaStatus>(), 6 * 60 * 60_000),
+
+  /** A team training server (`bert-studio serve --listen`): while connected, the other commands run there (main/remote). */
+  'server.status': cmd(none, type<T.TrainingServerStatus>()),
+  'server.connect': cmd(obj({ url: str({ min: 8, max: 500, trim: true }), token: str({ min: 10, max: 200, trim: true }), fingerprint: opt(str({ max: 200, trim: true })) }, { url: 'server address', token: 'access token', fingerprint: 'certificate fingerprint' }), type<T.TrainingServerStatus>(), 60_000),
+  'server.disconnect': cmd(none, type<T.TrainingServerStatus>()),
+  /** Copies a run's trained model from the training server into this computer's store (a run of the project "From training server"). */
+  'server.downloadModel': cmd(obj({ runId: id() }, { runId: 'run' }), type<T.DownloadedModel>(), LONG),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

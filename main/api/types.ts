@@ -430,3 +430,21 @@ export interface ExportJob {
   runId: number;
   folder: string;
 }
+
+/** The connection to a team training server; `connected: false` is local mode (the default). */
+export interface TrainingServerStatus {
+  connected: boolean;
+  url: string | null;
+  user: string | null;
+  /** The SHA-256 fingerprint of the server's certificate this connection pinned. */
+  fingerprint: string | null;
+}
+
+/** A model copied from the training server: a run of this computer's store. */
+export interface DownloadedModel {
+  localRunId: number;
+  projectId: number;
+  projectName: string;
+  files: number;
+  bytes: number;
+}

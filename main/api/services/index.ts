@@ -19,6 +19,7 @@ import { samplesService } from './samples.ts';
 import { BROWSER_SYSTEM, systemService, type SystemHooks } from './system.ts';
 import { uploadsService } from './uploads.ts';
 import { loadCore } from './wiring.ts';
+import { trainingServerSwitch, type LocalHandlers } from '../../remote/switch.ts';
 import { setNativeLogFile } from '../../engine/quiet-probe.ts';
 
 export interface Api {
@@ -49,7 +50,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   const core = opts.core ?? (await loadCore());
   const uploads = uploadsService(ctx);
   const runs = runsService(ctx, core.trainer);
-  const handlers: ApiHandlers = {
+  const local: LocalHandlers = {
     'app.info': () => ({
       version: VERSION,
       mode: opts.mode,
@@ -79,11 +80,14 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     ...devicesService(),
     ...cudaService(ctx),
   };
+  // Local mode, or every command forwarded to a team training server once the user connects (main/remote).
+  const remote = trainingServerSwitch(local, ctx);
   return {
-    handlers,
+    handlers: remote.handlers,
     events,
     store,
     async close() {
+      remote.close();
       await runs.close();
       await core.close?.();
       uploads.close();

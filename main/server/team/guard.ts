@@ -139,6 +139,10 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'system.showInFolder': () => refuse('A training server cannot open folders on your computer.'),
     'system.devices': (p, c, next) => next(p, c),
     'system.cuda': (p, c, next) => next(p, c),
+    'server.status': (p, c, next) => next(p, c),
+    'server.connect': () => refuse('A training server does not connect onward to another server.'),
+    'server.disconnect': (p, c, next) => next(p, c),
+    'server.downloadModel': () => refuse('Download models from the training server with the app connected to it.'),
     'system.enableCuda': () => refuse('Only the administrator installs software on the training server: bert-studio devices on the server says how.'),
   };
   const out: Partial<Record<CommandName, unknown>> = {};
