@@ -82,7 +82,10 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await expect(page.getByRole('radio', { name: /^CPU/ }).isEnabled()).resolves.toBe(true);
     const cuda = page.getByRole('radio', { name: /^CUDA/ });
     await expect(cuda.isDisabled()).resolves.toBe(true);
-    expect(await page.locator('#device-cuda-why').textContent()).toMatch(/^not available: CUDA /);
+    expect(await page.locator('#device-cuda-why').textContent()).toMatch(/^not available: NVIDIA CUDA is not enabled for BERT Studio: enable it in Settings → Device/);
+    // …and the panel offers to (not clicked: it downloads ONNX Runtime's CUDA provider).
+    await page.getByRole('button', { name: 'Enable NVIDIA CUDA' }).waitFor();
+    expect(await page.getByTestId('cuda-status').textContent()).toMatch(/^Enable NVIDIA CUDA to download ONNX Runtime's CUDA provider once/);
     const sentence = await device.textContent();
     await page.getByRole('radio', { name: /^CPU/ }).check();
     await page.waitForFunction(() => document.querySelector('[data-testid="device-line"]')?.textContent === 'Training on the CPU, as chosen below.');
