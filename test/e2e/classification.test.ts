@@ -69,7 +69,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await page.getByRole('button', { name: 'Next: settings' }).click();
   });
 
-  it('shows the device, the memory plan, sets 2 epochs and a memory limit, and starts training', async () => {
+  it('shows the device, the memory plan, sets 12 epochs and a memory limit, and starts training', async () => {
     const { page } = h;
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
     // Never a silent CPU fallback: the device line says where the run trains and why.
@@ -96,8 +96,11 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await plan.waitFor();
     expect(await plan.textContent()).toMatch(/^Memory: (The batch of 16 runs in one pass: about \d+ MiB at peak|Batch 16 runs as \d+ passes)/);
     await page.getByText('Advanced: every hyperparameter').click();
+    // 12 epochs: enough for the tiny model to learn these 20 topics well above chance (measured:
+    // the Quick preset's run on this file peaked at epoch 10 with 0.73 test accuracy, in ~20 s;
+    // this flow's run ended at 0.77 in 15 s), so the screenshots show a model that learned something.
     const epochs = page.getByLabel('Epochs', { exact: true });
-    await epochs.fill('2');
+    await epochs.fill('12');
     await epochs.dispatchEvent('change');
     // A model from scratch cannot freeze layers: the options say why and are off.
     await expect(page.getByLabel('Freeze the lowest N layers').isDisabled()).resolves.toBe(true);
@@ -118,7 +121,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     const store = openStore(h.home);
     try {
       const [run] = listRuns(store, {});
-      expect((getRun(store, run.id)?.config as { hp: TrainSettings }).hp).toMatchObject({ epochs: 2, maxMemoryMiB: 2048 });
+      expect((getRun(store, run.id)?.config as { hp: TrainSettings }).hp).toMatchObject({ epochs: 12, maxMemoryMiB: 2048 });
     } finally {
       store.close();
     }
@@ -159,7 +162,9 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     const { page } = h;
     await page.getByRole('button', { name: 'See the evaluation' }).click();
     await page.getByTestId('headline').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('headline').textContent()).toMatch(/\d+%/);
+    const headline = (await page.getByTestId('headline').textContent()) ?? '';
+    // Chance is 5% (20 topics): the run must have learned something.
+    expect(Number(/(\d+)%/.exec(headline)?.[1])).toBeGreaterThanOrEqual(40);
     expect(await page.getByTestId('run-device').textContent()).toMatch(/trained on CPU$/);
     await page.getByRole('table', { name: /Confusion matrix/ }).waitFor();
     const cell = page.getByRole('table', { name: /Confusion matrix/ }).locator('button:not([disabled])').first();
