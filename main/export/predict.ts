@@ -12,7 +12,7 @@ import { toRecord, type PredictionRecord } from './records.ts';
 export async function predictWith(p: Predictor, inputs: readonly PredictInput[], signal?: AbortSignal): Promise<PredictionRecord[]> {
   if (inputs.length === 0) return [];
   const { examples, words } = examplesFor(p.info, inputs);
-  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels });
+  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, truncation: p.info.truncation });
   const outputs = await p.outputs(features, { signal });
   const predictions = p.task.decode(examples, features, outputs, p.decode);
   const scores = tagScores(p, features, outputs, inputs.length);

@@ -78,7 +78,7 @@ function verdict(p: unknown): string {
  */
 export async function compareModels(inApp: Predictor, exported: Predictor, examples: readonly unknown[], opts: { labelled: boolean; loadedWith: Verification['loadedWith']; fp32: boolean; signal?: AbortSignal }): Promise<Verification> {
   const task = inApp.task;
-  const features: Feature[] = task.features(examples, inApp.tokenizer, { maxLength: inApp.info.maxLength, labels: inApp.info.labels });
+  const features: Feature[] = task.features(examples, inApp.tokenizer, { maxLength: inApp.info.maxLength, labels: inApp.info.labels, truncation: inApp.info.truncation });
   const ref = await inApp.outputs(features, { signal: opts.signal });
   const got = await exported.outputs(features, { signal: opts.signal });
   const diff = maxDifference(ref, got);

@@ -2,6 +2,7 @@
 // decision threshold tuned on validation, default 0.5).
 import type { Tokenizer } from '../text/index.ts';
 import { classificationScores, rocAuc, type ClassificationDetails } from './metrics/classification-metrics.ts';
+import { encodeHeadTail } from './head-tail.ts';
 import { gatherRows, sigmoid, softmax, topK } from './outputs.ts';
 import type { BatchOutputs, ClassificationExample, DecodeOptions, Feature, FeatureOptions, LabelSet, MetricsReport, TaskModule, ThresholdChoice } from './types.ts';
 
@@ -27,7 +28,8 @@ function labelSet(examples: readonly ClassificationExample[]): LabelSet {
 function features(examples: readonly ClassificationExample[], tokenizer: Tokenizer, o: FeatureOptions): Feature[] {
   const index = new Map(o.labels.names.map((n, i) => [n, i]));
   return examples.map((ex, example) => {
-    const e = tokenizer.encode(ex.text, { maxLength: o.maxLength ?? tokenizer.modelMaxLength });
+    const maxLength = o.maxLength ?? tokenizer.modelMaxLength;
+    const e = o.truncation === 'head-tail' ? encodeHeadTail(tokenizer, ex.text, maxLength) : tokenizer.encode(ex.text, { maxLength });
     const f: Feature = { example, inputIds: e.ids, attentionMask: e.attentionMask, tokenTypeIds: e.tokenTypeIds, wordIds: e.wordIds };
     if (o.labels.multiLabel) {
       f.labelVector = o.labels.names.map((n) => (ex.labels.includes(n) ? 1 : 0));

@@ -81,6 +81,8 @@ export interface FeatureOptions {
   labels: LabelSet;
   /** QA: context tokens shared by consecutive windows (default 128). */
   stride?: number;
+  /** Classification: how a text longer than maxLength is cut (default 'head': its end is dropped; head-tail.ts). */
+  truncation?: 'head' | 'head-tail';
 }
 
 /**

@@ -28,6 +28,8 @@ export type TrainEvent =
       memoryBudgetMiB: number;
       /** False when even a micro-batch of one is estimated over the budget. */
       memoryFits: boolean;
+      /** Classification: texts over the max length keep their first and last tokens (head+tail). */
+      headTail?: boolean;
     }
   | { type: 'step'; step: number; epoch: number; loss: number; lr: number; gradNorm: number; examplesPerSec: number; tokensPerSec: number; etaSec: number }
   | {

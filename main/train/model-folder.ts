@@ -13,6 +13,8 @@ export interface StudioModelInfo {
   labels: LabelSet;
   maxLength: number;
   threshold?: number;
+  /** Classification: texts longer than maxLength keep their first and last tokens (main/tasks/head-tail.ts). */
+  truncation?: 'head-tail';
 }
 
 export const STUDIO_FILE = 'bert_studio.json';
@@ -21,12 +23,12 @@ export const STUDIO_FILE = 'bert_studio.json';
  * Writes a trained model as a Hugging Face folder: config.json (architecture, id2label),
  * model.safetensors under Hugging Face's names, the tokenizer files, and bert_studio.json.
  */
-export function saveModelFolder(dir: string, m: { config: ModelConfig; head: HeadSpec; labels: LabelSet; params: Map<string, TensorData>; tokenizerDir: string; threshold?: number; maxLength: number; task: TaskName }): void {
+export function saveModelFolder(dir: string, m: { config: ModelConfig; head: HeadSpec; labels: LabelSet; params: Map<string, TensorData>; tokenizerDir: string; threshold?: number; maxLength: number; task: TaskName; truncation?: 'head' | 'head-tail' }): void {
   replaceDirAtomic(dir, (tmp) => {
     fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(trainedConfig(m.config, m.head, m.labels.names, m.labels.slots ?? []), null, 2) + '\n');
     writeSafetensors(path.join(tmp, 'model.safetensors'), m.params, { metadata: { format: 'pt' } });
     copyTokenizerFiles(m.tokenizerDir, tmp);
-    const info: StudioModelInfo = { task: m.task, labels: m.labels, maxLength: m.maxLength, ...(m.threshold !== undefined ? { threshold: m.threshold } : {}) };
+    const info: StudioModelInfo = { task: m.task, labels: m.labels, maxLength: m.maxLength, ...(m.threshold !== undefined ? { threshold: m.threshold } : {}), ...(m.truncation === 'head-tail' ? { truncation: m.truncation } : {}) };
     fs.writeFileSync(path.join(tmp, STUDIO_FILE), JSON.stringify(info, null, 2) + '\n');
   });
 }

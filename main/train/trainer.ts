@@ -16,9 +16,11 @@ import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
 import { resolveDevice, type TrainDevice } from './device.ts';
+import { cachedStepTimer, timingCacheFor } from './device-timing.ts';
 import { EVAL_BATCH, planForRun, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
 import { saveModelFolder } from './model-folder.ts';
+import { defaultTruncation } from '../tasks/head-tail.ts';
 
 export interface TrainJob {
   task: TaskName;
@@ -69,13 +71,14 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const task = getTask(job.task) as TaskModule<unknown, unknown>;
   const hp = job.hp;
   // First, before any work: a device asked for by name that cannot train here fails the run.
-  const choice = await resolveDevice(hp.device ?? 'auto');
-  const device = choice.device;
+  let choice = await resolveDevice(hp.device ?? 'auto');
   fs.mkdirSync(job.runDir, { recursive: true });
   const labels = job.labels ?? task.labelSet([...job.train, ...job.validation]);
   const prepared = await prepareModel({ task: job.task, base: job.base, labels, trainTexts: textsOf(job.task, job.train), workDir: job.runDir, seed: hp.seed, maxLength: hp.maxLength });
   const { tokenizer, head } = prepared;
-  const featureOpts = { maxLength: hp.maxLength, labels, stride: hp.stride };
+  // Classification of long texts: head+tail when most training texts are over the max length, unless the user chose.
+  const truncation = job.task === 'classification' ? (hp.truncation ?? defaultTruncation(tokenizer, textsOf(job.task, job.train), hp.maxLength)) : undefined;
+  const featureOpts = { maxLength: hp.maxLength, labels, stride: hp.stride, truncation };
   const trainFeatures = task.features(job.train, tokenizer, featureOpts);
   const valFeatures = task.features(job.validation, tokenizer, featureOpts);
   if (trainFeatures.length === 0) throw new Error('There are no training examples to learn from; import a dataset with a train split.');
@@ -84,6 +87,12 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const gapExamples = gapIdx.map((i) => job.train[i]);
   const gapFeatures = task.features(gapExamples, tokenizer, featureOpts);
 
+  // 'auto' with a GPU that can train: time this model's step on both devices and take the faster.
+  if ((hp.device ?? 'auto') === 'auto' && choice.device !== 'cpu') {
+    const shape = { config: prepared.config, head, batch: hp.batchSize, seq: hp.maxLength, freezeLayers: hp.freezeLayers ?? 0 };
+    choice = await resolveDevice('auto', cachedStepTimer(shape, timingCacheFor(job.runDir)));
+  }
+  const device = choice.device;
   const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false, freezeLayers: hp.freezeLayers ?? 0, device });
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
@@ -109,7 +118,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     const accumulation = state.accumulation ?? planned.accumulation;
     state.accumulation = accumulation;
     const plan = { ...planned, accumulation, microBatch: Math.ceil(hp.batchSize / accumulation) };
-    emit({ type: 'prepared', device, deviceReason: choice.reason, ...(choice.warning ? { deviceWarning: choice.warning } : {}), parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits });
+    emit({ type: 'prepared', device, deviceReason: choice.reason, ...(choice.warning ? { deviceWarning: choice.warning } : {}), parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits, ...(truncation === 'head-tail' ? { headTail: true } : {}) });
 
     let threshold = state.threshold;
     const decodeOpts = (): DecodeOptions => ({ labels, ...(threshold !== undefined ? (labels.multiLabel ? { threshold } : { oosThreshold: threshold }) : {}) });
@@ -203,7 +212,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     const modelDir = path.join(job.runDir, 'model');
     await model.syncToHost();
     const params: Map<string, TensorData> = model.parameters();
-    saveModelFolder(modelDir, { config: prepared.config, head, labels, params, tokenizerDir: prepared.tokenizerDir, threshold, maxLength: hp.maxLength, task: job.task });
+    saveModelFolder(modelDir, { config: prepared.config, head, labels, params, tokenizerDir: prepared.tokenizerDir, threshold, maxLength: hp.maxLength, task: job.task, truncation });
     emit({ type: 'finished', stopped, bestEpoch, validation, ...(test ? { test } : {}) });
     return { stopped, bestEpoch, bestStep: state.early.bestStep, monitor, labels, ...(threshold !== undefined ? { threshold } : {}), metrics: { validation, ...(test ? { test } : {}) }, modelDir, device };
   } finally {

@@ -144,6 +144,10 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     expect(await page.getByTestId('run-device-reason').textContent()).toMatch(/^Device: WebGPU /);
     expect(await points.textContent()).not.toBe(first);
     await page.waitForFunction(() => /[1-9]\d* evaluations/.test(document.querySelector('[data-testid="chart-points"]')?.textContent ?? ''));
+    // The keyword baseline was trained first on the same data: its line is on the chart, and a
+    // tiny model from scratch after 2 epochs on 600 tickets is below it, so the advice shows.
+    expect(await page.getByTestId('run-baseline').textContent()).toMatch(/^The keyword baseline, trained in [\d.]+ s on the same data, reaches validation Macro F1 0\.\d{4}: the line the model has to beat\.$/);
+    expect(await page.getByTestId('baseline-advice').textContent()).toMatch(/^The keyword baseline beats this model on validation \(macro F1 \d+ % against \d+ %\): train from a pretrained base model instead of from scratch, add labelled examples, or export the keyword baseline itself/);
     await h.shot('08-training-finished');
   });
 
@@ -170,7 +174,22 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     const cell = page.getByRole('table', { name: /Confusion matrix/ }).locator('button:not([disabled])').first();
     await cell.click();
     await page.getByRole('heading', { name: /^Labelled .* predicted / }).waitFor();
+    expect(await page.getByTestId('baseline-compare').textContent()).toMatch(/^BERT: \d+ % correct · keyword baseline: \d+ %$/);
+    await page.getByTestId('baseline-advice').waitFor();
     await h.shot('09-evaluation');
+  });
+
+  it('exports the keyword baseline to ONNX from the evaluation, checked in ONNX Runtime', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Export the keyword baseline to ONNX' }).click();
+    const done = page.getByTestId('baseline-exported');
+    await done.waitFor({ timeout: 60_000 });
+    const text = (await done.textContent()) ?? '';
+    expect(text).toMatch(/Checked in ONNX Runtime on \d+ validation examples: .* 100% identical predictions\./);
+    const folder = /^Saved to (.+?)\. Checked/.exec(text)?.[1] ?? '';
+    expect(folder.startsWith(h.home)).toBe(true);
+    expect(fs.readdirSync(folder).sort()).toEqual(['README.md', 'labels.json', 'model.onnx', 'words.txt']);
+    await h.shot('09b-baseline-export');
   });
 
   it('tries a sentence', async () => {
@@ -207,6 +226,7 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     await expect(table.getByRole('row', { name: /^Device/ }).textContent()).resolves.toMatch(/CPU/);
     await expect(table.getByRole('row', { name: /^Memory and speed/ }).textContent()).resolves.toContain('limit 2 GiB');
     await expect(table.getByRole('row', { name: /^Batch and memory/ }).textContent()).resolves.toMatch(/batch 16 .* · about [\d.]+ (MiB|GiB) of the 2 GiB limit/);
+    await expect(table.getByRole('row', { name: /^Baseline/ }).textContent()).resolves.toMatch(/keyword baseline 0\.\d{4}/);
     await h.shot('12-history');
   });
 

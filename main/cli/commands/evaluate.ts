@@ -33,7 +33,7 @@ export const evaluateCommand: Command = {
         if (err instanceof DataFileError) throw new UserError(err.message, err.details);
         throw err;
       }
-      const features = trained.task.features(examples, trained.tokenizer, { maxLength: trained.info.maxLength, labels: trained.info.labels });
+      const features = trained.task.features(examples, trained.tokenizer, { maxLength: trained.info.maxLength, labels: trained.info.labels, truncation: trained.info.truncation });
       const head = trained.task.headSpec(trained.info.labels);
       const r = await evaluateExamples(trained.model, trained.task, examples, features, { padId: trained.tokenizer.special.pad.id, head, batchSize: 64, decode: trained.decode, signal: ctx.signal });
       ctx.out.result({ model: dir, task: trained.info.task, examples: examples.length, metrics: r.metrics }, () =>

@@ -30,7 +30,7 @@ async function evaluate(store: Store, home: string, runId: number, split: SplitN
   const examples = loadExamples(store, run.datasetId, split);
   if (examples.length === 0) throw new ApiFailure('not_found', `The dataset has no ${split} examples. Choose another split.`);
   const p = await predictors.get(store, home, runId);
-  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, ...strideOf(run) });
+  const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, truncation: p.info.truncation, ...strideOf(run) });
   const outputs = await p.outputs(features);
   const predictions = p.task.decode(examples, features, outputs, p.decode);
   const report = p.task.metrics(predictions, examples);
@@ -80,7 +80,7 @@ export const predictPort: PredictPort = {
     const p = await predictors.get(store, home, runId);
     const one = p.info.task === 'qa' ? { question: input.question ?? '', context: input.context ?? '' } : (input.text ?? '');
     const { examples, words } = examplesFor(p.info, [one]);
-    const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, ...strideOf(run) });
+    const features = p.task.features(examples, p.tokenizer, { maxLength: p.info.maxLength, labels: p.info.labels, truncation: p.info.truncation, ...strideOf(run) });
     const raw = p.task.decode(examples, features, await p.outputs(features), p.decode)[0];
     return toPrediction(p.info.task, raw, typeof one === 'string' ? one : one.context, words[0]);
   },
