@@ -262,6 +262,8 @@ export interface Estimate {
   defaultMemoryMiB: number;
   /** This computer's memory, in MiB: the highest memory limit the API accepts. */
   totalMemoryMiB: number;
+  /** Classification: when most texts are over the max length, how they are cut (head+tail), in one sentence. */
+  longTexts?: string;
 }
 
 export type DeviceId = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';

@@ -32,11 +32,25 @@ function withoutFallback(reason: string): string {
   return reason.replace(/[;:,]?\s*(until then )?(training|runs) (uses|use|stay on) the CPU\.?$/i, '').replace(/\.$/, '');
 }
 
-/** The device for `request`, from the probe's statuses. Throws DeviceUnavailableError for a device that cannot train here. */
-export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceStatus[]): DeviceChoice {
+/** Seconds per training step of the run's own model shape on each device ('auto' picks the faster). */
+export type StepTimings = Record<TrainDevice, number>;
+
+const fmt = (s: number) => `${s < 0.1 ? s.toFixed(3) : s.toFixed(2)} s/step`;
+
+/**
+ * The device for `request`, from the probe's statuses. Throws DeviceUnavailableError for a
+ * device that cannot train here. With `timings`, 'auto' takes a verified GPU only when its step
+ * of this run's model is faster than the CPU's: a small model on a big GPU can be slower there
+ * (per-step overhead), and 'auto' must never pick the slower device.
+ */
+export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceStatus[], timings?: StepTimings): DeviceChoice {
   if (request === 'cpu') return { device: 'cpu', reason: 'chosen in this run\'s settings (device: cpu).' };
   const webgpu = statuses.find((s) => s.device === 'webgpu');
   if (request === 'auto') {
+    if (webgpu?.training && timings) {
+      const faster: TrainDevice = timings.webgpu < timings.cpu ? 'webgpu' : 'cpu';
+      return { device: faster, reason: `WebGPU: ${fmt(timings.webgpu)}, CPU: ${fmt(timings.cpu)} for this model → ${faster === 'webgpu' ? 'WebGPU' : 'CPU'}.` };
+    }
     if (webgpu?.training) return { device: 'webgpu', reason: webgpu.reason };
     return { device: 'cpu', reason: webgpu ? webgpu.reason : 'No GPU provider was probed on this machine.' };
   }
@@ -49,8 +63,14 @@ export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceSt
   return { device: 'webgpu', reason: webgpu.reason };
 }
 
-/** chooseDevice on this machine's probe (run once per process). */
-export async function resolveDevice(request: DeviceRequest = 'auto'): Promise<DeviceChoice> {
+/**
+ * chooseDevice on this machine's probe (run once per process). With `time` (the run's model
+ * shape, known once it is prepared), 'auto' times a step on both devices when a GPU can train.
+ */
+export async function resolveDevice(request: DeviceRequest = 'auto', time?: (device: TrainDevice) => Promise<number>): Promise<DeviceChoice> {
   if (request === 'cpu') return chooseDevice('cpu', []);
-  return chooseDevice(request, await probeDevicesOnce());
+  const statuses = await probeDevicesOnce();
+  const gpuTrains = statuses.some((s) => s.device === 'webgpu' && s.training);
+  if (request !== 'auto' || !time || !gpuTrains) return chooseDevice(request, statuses);
+  return chooseDevice(request, statuses, { webgpu: await time('webgpu'), cpu: await time('cpu') });
 }

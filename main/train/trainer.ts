@@ -16,6 +16,7 @@ import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
 import { resolveDevice, type TrainDevice } from './device.ts';
+import { cachedStepTimer, timingCacheFor } from './device-timing.ts';
 import { EVAL_BATCH, planForRun, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
 import { saveModelFolder } from './model-folder.ts';
@@ -70,8 +71,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const task = getTask(job.task) as TaskModule<unknown, unknown>;
   const hp = job.hp;
   // First, before any work: a device asked for by name that cannot train here fails the run.
-  const choice = await resolveDevice(hp.device ?? 'auto');
-  const device = choice.device;
+  let choice = await resolveDevice(hp.device ?? 'auto');
   fs.mkdirSync(job.runDir, { recursive: true });
   const labels = job.labels ?? task.labelSet([...job.train, ...job.validation]);
   const prepared = await prepareModel({ task: job.task, base: job.base, labels, trainTexts: textsOf(job.task, job.train), workDir: job.runDir, seed: hp.seed, maxLength: hp.maxLength });
@@ -87,6 +87,12 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   const gapExamples = gapIdx.map((i) => job.train[i]);
   const gapFeatures = task.features(gapExamples, tokenizer, featureOpts);
 
+  // 'auto' with a GPU that can train: time this model's step on both devices and take the faster.
+  if ((hp.device ?? 'auto') === 'auto' && choice.device !== 'cpu') {
+    const shape = { config: prepared.config, head, batch: hp.batchSize, seq: hp.maxLength, freezeLayers: hp.freezeLayers ?? 0 };
+    choice = await resolveDevice('auto', cachedStepTimer(shape, timingCacheFor(job.runDir)));
+  }
+  const device = choice.device;
   const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false, freezeLayers: hp.freezeLayers ?? 0, device });
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);

@@ -13,6 +13,8 @@ import { readSafetensors } from '../../main/models/safetensors.ts';
 import { probeDevicesOnce, softwareVulkan, type DeviceStatus } from '../../main/engine/devices.ts';
 import { getRun, openStore, type Store } from '../../main/store/index.ts';
 import { chooseDevice, DeviceUnavailableError } from '../../main/train/device.ts';
+import { cachedStepTimer, measureStep, timingCacheFor } from '../../main/train/device-timing.ts';
+import { parseConfig } from '../../main/models/config.ts';
 import type { TrainEvent } from '../../main/train/events.ts';
 import type { Hyperparameters } from '../../main/train/presets.ts';
 import { createTrainingRun, executeRun } from '../../main/train/run-service.ts';
@@ -52,6 +54,35 @@ describe('chooseDevice', () => {
     expect(() => chooseDevice('webgpu', [CPU, none])).toThrow('WebGPU cannot train on this machine: WebGPU found no GPU adapter (no GPU, or no Vulkan / Direct3D 12 / Metal driver): install or update the GPU driver. Choose Automatic or CPU instead.');
     const mismatch = status({ device: 'webgpu', works: true, verified: false, reason: 'WebGPU ran a training step but its results differ from the CPU\'s (…): not used for training; update the GPU driver.' });
     expect(() => chooseDevice('webgpu', [CPU, mismatch])).toThrow(/^WebGPU cannot train on this machine: WebGPU ran a training step but its results differ/);
+  });
+
+  it("'auto' with both steps timed takes the faster device and says so with both times", () => {
+    expect(chooseDevice('auto', [CPU, hardware], { webgpu: 0.021, cpu: 0.4 })).toEqual({ device: 'webgpu', reason: 'WebGPU: 0.021 s/step, CPU: 0.40 s/step for this model → WebGPU.' });
+    // A tiny model on a big GPU: per-step overhead makes the GPU slower, and 'auto' keeps the CPU.
+    expect(chooseDevice('auto', [CPU, hardware], { webgpu: 0.222, cpu: 0.099 })).toEqual({ device: 'cpu', reason: 'WebGPU: 0.22 s/step, CPU: 0.099 s/step for this model → CPU.' });
+    // Timings never make a software adapter eligible.
+    expect(chooseDevice('auto', [CPU, software], { webgpu: 0.001, cpu: 1 }).device).toBe('cpu');
+  });
+
+  it('times each device once per machine and model shape, and keeps the times in the app data folder', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-timing-'));
+    const cache = timingCacheFor(path.join(home, 'runs', '7'))!;
+    expect(cache).toBe(path.join(home, 'device-timings.json'));
+    expect(timingCacheFor(path.join(home, 'elsewhere', '7'))).toBeUndefined();
+    const config = parseConfig({ model_type: 'bert', vocab_size: 30, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 16 }, 't');
+    const shape = { config, head: { kind: 'sequence-classification' as const, numLabels: 2 }, batch: 2, seq: 8, freezeLayers: 0 };
+    const calls: string[] = [];
+    const fake = async (device: 'cpu' | 'webgpu') => {
+      calls.push(device);
+      return device === 'cpu' ? 0.5 : 0.05;
+    };
+    const timer = cachedStepTimer(shape, cache, fake);
+    expect([await timer('cpu'), await timer('webgpu'), await timer('cpu')]).toEqual([0.5, 0.05, 0.5]);
+    expect(calls).toEqual(['cpu', 'webgpu']);
+    expect(await cachedStepTimer({ ...shape, seq: 16 }, cache, fake)('cpu')).toBe(0.5);
+    expect(calls).toEqual(['cpu', 'webgpu', 'cpu']);
+    // The real measurement runs a step of that shape.
+    expect(await measureStep('cpu', shape)).toBeGreaterThan(0);
   });
 
   it("'cpu' needs no probe", () => {
