@@ -10,6 +10,7 @@ import type { RunHandle, TrainerHooks, TrainerPort } from './core.ts';
 import { devicesOfThisMachine } from './devices.ts';
 import { estimateRuns } from './estimate.ts';
 import { datasetLengths } from './lengths.ts';
+import { longTextNote } from './long-texts.ts';
 import { modelShape } from './model-shape.ts';
 import { need } from './need.ts';
 import { checkDevice, checkSettingsForModel } from './settings-check.ts';
@@ -92,7 +93,9 @@ export function runsService(ctx: ServiceContext, trainer: TrainerPort | undefine
       const shape = await modelShape(ctx.home, base, d);
       // Never a silent CPU fallback: the device line says why no GPU is used.
       const { sentence } = await devicesOfThisMachine();
-      return estimateRuns({ task: d.task, trainRows: d.splits.train, base, shape, lengths: datasetLengths(ctx.store, d), device: sentence, ...(settings ? { settings } : {}) });
+      const e = estimateRuns({ task: d.task, trainRows: d.splits.train, base, shape, lengths: datasetLengths(ctx.store, d), device: sentence, ...(settings ? { settings } : {}) });
+      const longTexts = longTextNote(d, (settings ?? e.presets[0]?.settings)?.maxLength ?? 128);
+      return longTexts ? { ...e, longTexts } : e;
     },
     'runs.start': async ({ datasetId, base, settings }) => {
       const t = need(trainer, 'Training', WAITING);
