@@ -180,6 +180,8 @@ export const COMMANDS = {
   'system.cuda': cmd(none, type<T.CudaStatus>()),
   /** "Enable NVIDIA CUDA": downloads and installs ONNX Runtime's CUDA provider into the home (progress: `cuda.install`). */
   'system.enableCuda': cmd(none, type<T.CudaStatus>(), 6 * 60 * 60_000),
+  /** Stops the install; the partial download stays, and the next Enable resumes it. */
+  'system.cancelCuda': cmd(none, type<{ cancelled: boolean }>()),
 
   /** A team training server (`bert-studio serve --listen`): while connected, the other commands run there (main/remote). */
   'server.status': cmd(none, type<T.TrainingServerStatus>()),

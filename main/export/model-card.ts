@@ -11,6 +11,8 @@ export interface CardFacts {
   data?: { name?: string; files?: string[]; rows?: number; splits?: Record<string, number> };
   metrics?: { validation?: Record<string, number>; test?: Record<string, number> };
   training?: Record<string, unknown>;
+  /** The run's baseline (main/baseline/): trained in seconds on the same splits, the reference point. */
+  baseline?: { name: string; validation: Record<string, number>; test?: Record<string, number> };
 }
 
 export interface CardInput {
@@ -186,7 +188,7 @@ export function modelCard(c: CardInput): string {
     ['Architecture', `${c.architecture} (${c.config.numLayers} layers, hidden ${c.config.hiddenSize}, ${(c.parameters / 1e6).toFixed(1)}M parameters)`],
     ['Base model', f.baseModel ?? 'unknown'],
     ['Format', c.format === 'hf' ? 'Hugging Face folder (config.json + model.safetensors)' : c.format === 'onnx' ? `ONNX (opset 17), fp32, file \`${c.modelFile}\`` : `ONNX (opset 17), int8 weights, file \`${c.modelFile}\``],
-    ['Max input length', `${c.info.maxLength} tokens (longer inputs are cut${c.info.task === 'qa' ? '; long contexts are read in overlapping windows' : ''})`],
+    ['Max input length', `${c.info.maxLength} tokens (${c.info.truncation === 'head-tail' ? 'a longer text keeps its first quarter and its last three quarters of tokens: head+tail truncation' : 'longer inputs are cut'}${c.info.task === 'qa' ? '; long contexts are read in overlapping windows' : ''})`],
   ];
   if (c.info.threshold !== undefined) about.push([c.info.labels.multiLabel ? 'Decision threshold' : 'Out-of-scope threshold', String(c.info.threshold)]);
   const sections = [`# ${TASK_TITLE[c.info.task][0].toUpperCase()}${TASK_TITLE[c.info.task].slice(1)} model, trained with BERT Studio`, table(about), `## Labels\n\n${labelsLine(c.info)}`];
@@ -196,6 +198,7 @@ export function modelCard(c: CardInput): string {
     sections.push(`## Data\n\n${[d.name && `Dataset: ${d.name}`, d.files?.length && `Files: ${d.files.join(', ')}`, d.rows !== undefined && `${d.rows} examples${splits ? ` (${splits})` : ''}`].filter(Boolean).join('. ')}.`);
   }
   sections.push(`## Metrics\n\n${f.metrics ? metricsTable(f.metrics) : 'No metrics were recorded with this model.'}`);
+  if (f.baseline) sections.push(`## Baseline\n\nThe ${f.baseline.name}, trained in seconds on the same splits and scored with the same metrics, is the reference point this model has to beat:\n\n${metricsTable(f.baseline)}`);
   if (f.training) sections.push(`## Training settings\n\n${table(Object.entries(f.training).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]))}`);
   sections.push(`## Verification\n\n${verificationText(c.verification, c.format)}`);
   if (c.quantization) {

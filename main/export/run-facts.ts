@@ -1,6 +1,7 @@
 // What the store knows about a training run that the model card should say: base model,
 // data, settings, and the metrics of the kept (best) model on validation and test.
-import { getDataset, getRun, listMetrics, loadExamples, type Store } from '../store/index.ts';
+import { baselineShortName } from '../baseline/advice.ts';
+import { getBaseline, getDataset, getRun, listMetrics, loadExamples, type Store } from '../store/index.ts';
 import type { Metric } from '../store/types.ts';
 import type { CardFacts } from './model-card.ts';
 
@@ -36,6 +37,8 @@ export function runCardFacts(store: Store, runId: number): CardFacts {
   if (validation || test) facts.metrics = { ...(validation ? { validation } : {}), ...(test ? { test } : {}) };
   const ds = run.datasetId !== null ? getDataset(store, run.datasetId) : undefined;
   if (ds) facts.data = { name: ds.name, files: ds.sourceFiles, rows: ds.rowCount, splits: ds.splits };
+  const b = getBaseline(store, runId);
+  if (b) facts.baseline = { name: baselineShortName(b.kind), validation: b.validation, ...(b.test ? { test: b.test } : {}) };
   return facts;
 }
 

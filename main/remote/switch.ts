@@ -16,7 +16,7 @@ export type LocalHandlers = Omit<ApiHandlers, ServerCommand>;
  * dialogs, and this machine's CUDA setup. Everything else — projects, imports, training,
  * evaluation, export — runs on the training server, with the same screens.
  */
-const LOCAL: ReadonlySet<CommandName> = new Set<CommandName>(['app.info', 'uploads.begin', 'uploads.chunk', 'uploads.finish', 'system.pickPath', 'system.showInFolder', 'system.cuda', 'system.enableCuda']);
+const LOCAL: ReadonlySet<CommandName> = new Set<CommandName>(['app.info', 'uploads.begin', 'uploads.chunk', 'uploads.finish', 'system.pickPath', 'system.showInFolder', 'system.cuda', 'system.enableCuda', 'system.cancelCuda']);
 const WITH_PATH: ReadonlySet<CommandName> = new Set<CommandName>(['import.preview', 'import.analyze', 'import.commit']);
 
 interface Connection {

@@ -48,6 +48,20 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('system.e
     expect(await handlers['system.cuda']({}, CALL)).toEqual(a);
   });
 
+  it('cancels a stalled download, keeps what arrived, and resumes it on the next click', async () => {
+    const { home, progress, handlers } = service({ BERT_STUDIO_CUDA_FEED: feed.url });
+    feed.stallAfter = 400_000;
+    const first = handlers['system.enableCuda']({}, CALL);
+    while (!progress.some((p) => p.received >= 400_000)) await new Promise((r) => setTimeout(r, 20));
+    expect(await handlers['system.cancelCuda']({}, CALL)).toEqual({ cancelled: true });
+    await expect(first).rejects.toMatchObject({ code: 'cancelled', message: 'The download was cancelled; Enable NVIDIA CUDA again to resume where it stopped.' });
+    expect(cudaStatus(home).installed).toBe(false);
+    expect(await handlers['system.cancelCuda']({}, CALL)).toEqual({ cancelled: false });
+    const before = feed.log.length;
+    expect((await handlers['system.enableCuda']({}, CALL)).installed).toBe(true);
+    expect(feed.log.slice(before).filter((l) => l.includes('.nupkg'))).toEqual([expect.stringMatching(/ bytes=400000-$/)]);
+  });
+
   it('answers a failed verification with its sentence, in the result and the last event', async () => {
     const { progress, handlers } = service({ BERT_STUDIO_CUDA_FEED: feed.url, BERT_STUDIO_CUDA_SHA256: 'cd'.repeat(32) });
     await expect(handlers['system.enableCuda']({}, CALL)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/failed verification: its sha256 is [0-9a-f]{64}, expected (cd){32}\. The file was deleted and nothing was installed; check the hash you gave/) });

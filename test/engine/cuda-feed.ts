@@ -69,6 +69,8 @@ export interface FakeFeed {
   /** `GET path [range]`, in order. */
   readonly log: string[];
   cutAfter: number | undefined;
+  /** Like cutAfter, but the connection stays open and silent (a stalled transfer, to be cancelled). */
+  stallAfter: number | undefined;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startFakeFeed(pkg: Buffer, version: string, opts: { publis
   const served = opts.servedPackage ?? pkg;
   const log: string[] = [];
   let base = '';
-  const state = { cutAfter: undefined as number | undefined };
+  const state = { cutAfter: undefined as number | undefined, stallAfter: undefined as number | undefined };
   const json = (res: http.ServerResponse, body: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -98,6 +100,12 @@ export async function startFakeFeed(pkg: Buffer, version: string, opts: { publis
       const start = m ? Number(m[1]) : 0;
       const body = served.subarray(start);
       res.writeHead(m ? 206 : 200, { 'content-length': body.length, ...(m ? { 'content-range': `bytes ${start}-${served.length - 1}/${served.length}` } : {}) });
+      if (state.stallAfter !== undefined) {
+        const stall = state.stallAfter;
+        state.stallAfter = undefined;
+        res.write(body.subarray(0, stall));
+        return;
+      }
       if (state.cutAfter !== undefined) {
         // Send part of the body, then drop the connection as a flaky network would.
         const cut = state.cutAfter;
@@ -120,6 +128,12 @@ export async function startFakeFeed(pkg: Buffer, version: string, opts: { publis
     },
     set cutAfter(v) {
       state.cutAfter = v;
+    },
+    get stallAfter() {
+      return state.stallAfter;
+    },
+    set stallAfter(v) {
+      state.stallAfter = v;
     },
     close: async () => {
       server.closeAllConnections();

@@ -24,17 +24,20 @@ export function cudaStatus(home: string, platform: NodeJS.Platform = process.pla
   return { supported: true, installed, active: loaded, sentence };
 }
 
-export function cudaService(ctx: ServiceContext, env: NodeJS.ProcessEnv = process.env): Pick<ApiHandlers, 'system.cuda' | 'system.enableCuda'> {
+export function cudaService(ctx: ServiceContext, env: NodeJS.ProcessEnv = process.env): Pick<ApiHandlers, 'system.cuda' | 'system.enableCuda' | 'system.cancelCuda'> {
   let running: Promise<CudaStatus> | undefined;
+  let controller: AbortController | undefined;
   const emit = (p: CudaInstallProgress) => ctx.events.emit('cuda.install', p);
   async function enable(): Promise<CudaStatus> {
     let phase: CudaPhase = 'resolving';
     let received = 0;
     let total = 0;
+    controller = new AbortController();
     try {
       await installCuda({
         home: ctx.home,
         env,
+        signal: controller.signal,
         onPhase: (p) => {
           phase = p;
           emit({ phase, received, total, done: false });
@@ -46,8 +49,10 @@ export function cudaService(ctx: ServiceContext, env: NodeJS.ProcessEnv = proces
         },
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const cancelled = err instanceof Error && err.name === 'AbortError';
+      const message = cancelled ? 'The download was cancelled; Enable NVIDIA CUDA again to resume where it stopped.' : err instanceof Error ? err.message : String(err);
       emit({ phase, received, total, done: true, error: message });
+      if (cancelled) throw new ApiFailure('cancelled', message);
       if (err instanceof CudaInputError) throw new ApiFailure('unsupported', message);
       // Network and verification failures are sentences that say what to do: show them as they are.
       throw new ApiFailure('unavailable', message);
@@ -61,8 +66,14 @@ export function cudaService(ctx: ServiceContext, env: NodeJS.ProcessEnv = proces
       // One install at a time; a second click joins the running one.
       running ??= enable().finally(() => {
         running = undefined;
+        controller = undefined;
       });
       return running;
+    },
+    'system.cancelCuda': () => {
+      const c = controller;
+      c?.abort();
+      return { cancelled: c !== undefined };
     },
   };
 }

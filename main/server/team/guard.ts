@@ -144,6 +144,7 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'server.disconnect': (p, c, next) => next(p, c),
     'server.downloadModel': () => refuse('Download models from the training server with the app connected to it.'),
     'system.enableCuda': () => refuse('Only the administrator installs software on the training server: bert-studio devices on the server says how.'),
+    'system.cancelCuda': () => refuse('Only the administrator installs software on the training server: bert-studio devices on the server says how.'),
   };
   const out: Partial<Record<CommandName, unknown>> = {};
   for (const name of Object.keys(rules) as CommandName[]) {

@@ -49,6 +49,11 @@ export class CudaState {
     }
   }
 
+  /** Stops the download; the next enable() resumes it. */
+  cancel(): void {
+    if (this.#busy) void this.#client.call('system.cancelCuda', {});
+  }
+
   async enable(): Promise<void> {
     if (this.#busy) return;
     this.#busy = true;

@@ -27,6 +27,23 @@ describe('CudaState', () => {
     expect(cuda).toMatchObject({ busy: false, progress: null, error: null, offered: false, status: RESTART });
   });
 
+  it('cancels only while installing', async () => {
+    let fail: (e: Error) => void = () => {};
+    const t = new FakeTransport({ 'system.cuda': () => OFFER, 'system.enableCuda': () => new Promise<CudaStatus>((_r, j) => (fail = j)), 'system.cancelCuda': () => ({ cancelled: true }) });
+    const cuda = new CudaState(new ApiClient(t));
+    await cuda.load();
+    cuda.cancel();
+    expect(t.calls.some((c) => c.method === 'system.cancelCuda')).toBe(false);
+    const done = cuda.enable();
+    cuda.cancel();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.calls.filter((c) => c.method === 'system.cancelCuda')).toHaveLength(1);
+    fail(new Error('The download was cancelled; Enable NVIDIA CUDA again to resume where it stopped.'));
+    await done;
+    expect(cuda.error).toMatch(/^The download was cancelled/);
+    expect(cuda.offered).toBe(true);
+  });
+
   it('shows the sentence of a failed install and offers the button again', async () => {
     const t = new FakeTransport({ 'system.cuda': () => OFFER, 'system.enableCuda': () => Promise.reject(new Error('Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 failed verification: …')) });
     const cuda = new CudaState(new ApiClient(t));
