@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baselineForRun } from '../../main/baseline/for-run.ts';
 import { hasTextClassifier, loadTextClassifier } from '../../main/baseline/model-file.ts';
+import { runCardFacts } from '../../main/export/run-facts.ts';
 import { createRun, deleteRun, ensureProject, getBaseline, openStore } from '../../main/store/index.ts';
 import { tempDir } from '../store/helpers.ts';
 
@@ -25,6 +26,8 @@ describe('baselines in the store', () => {
       expect(baselineForRun(store, run.id, runDir, { ...job, train: [] })).toEqual(first);
       expect(hasTextClassifier(first.modelPath!)).toBe(true);
       expect(loadTextClassifier(first.modelPath!).labels).toEqual(['billing', 'shipping']);
+      // The model card of the run's export reports it next to the model's metrics.
+      expect(runCardFacts(store, run.id).baseline).toEqual({ name: 'keyword baseline', validation: first.validation, test: first.test });
       deleteRun(store, run.id);
       expect(getBaseline(store, run.id)).toBeUndefined();
       store.close();
