@@ -7,7 +7,7 @@ import type { DatasetSummary, ProjectSummary } from '../../main/api/contract.ts'
 import { selfSignedCertificate, type SelfSigned } from '../../main/server/team/cert.ts';
 import { startTeamServer, type TeamServer } from '../../main/server/team/server.ts';
 import { openTeamDb } from '../../main/server/team/team-db.ts';
-import { addUser, revokeUser } from '../../main/server/team/users.ts';
+import { addUser, revokeUser, shareProject } from '../../main/server/team/users.ts';
 import { TestClient } from '../api/ws-client.ts';
 import { request } from './https-client.ts';
 
@@ -130,6 +130,16 @@ describe('training server: users and their projects', () => {
     expect(info.home).not.toContain(home);
     const http = await request(`${server.url}/api/runs/999/model`, cert.certPem, { token: tokens.bob });
     expect(http.status).toBe(404);
+  });
+
+  it('lets bob into a project alice’s admin shared with him, but not rename or delete it', async () => {
+    const db = openTeamDb(home);
+    shareProject(db, server.api.store, project.id, 'bob');
+    db.close();
+    const bob = await connect(tokens.bob);
+    expect(((await bob.call('projects.list', {})) as ProjectSummary[]).map((p) => p.name)).toContain('alice/Tickets');
+    expect(((await bob.call('datasets.list', { projectId: project.id })) as DatasetSummary[]).map((d) => d.id)).toEqual([dataset.id]);
+    expect(await bob.raw('projects.delete', { projectId: project.id })).toMatchObject({ error: { code: 'forbidden' } });
   });
 
   it('refuses an oversized upload mid-stream and stores nothing', async () => {

@@ -27,7 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'models', summary: 'List cached and catalog models, or add one (a local folder or a Hugging Face Hub id)', load: async () => (await import('./models.ts')).modelsCommand },
   { name: 'devices', summary: 'List the compute devices (CPU, GPU providers) this machine can use, and why others cannot', load: async () => (await import('./devices.ts')).devicesCommand },
   { name: 'serve', summary: 'Serve the app in your browser on 127.0.0.1 (browser mode), or run a training server for a team (--listen)', load: async () => (await import('./serve.ts')).serveCommand },
-  { name: 'users', summary: 'Manage the training server’s users: add NAME (prints its token once), revoke NAME, list', load: async () => (await import('./users.ts')).usersCommand },
+  { name: 'users', summary: 'Manage the training server’s users: add NAME (prints its token once), revoke NAME, share NAME --project ID, list', load: async () => (await import('./users.ts')).usersCommand },
   { name: 'parity', summary: 'Check the engine against a PyTorch parity fixture (logits, loss, gradients, AdamW steps)', load: async () => (await import('./parity.ts')).parityCommand },
   { name: 'bench', summary: 'Time BERT training steps and inference on this machine (random-init, AdamW, dropout on)', load: async () => (await import('./bench.ts')).benchCommand },
 ];

@@ -1,7 +1,9 @@
 import type { Command } from '../command.ts';
 import { UserError } from '../errors.ts';
 import { openTeamDb } from '../../server/team/team-db.ts';
-import { addUser, listUsers, revokeUser, TeamUserError } from '../../server/team/users.ts';
+import { addUser, listUsers, revokeUser, shareProject, TeamUserError } from '../../server/team/users.ts';
+import { num } from '../parse.ts';
+import { withStore } from './datasets.ts';
 
 /**
  * `bert-studio users add|revoke|list`: the training server's accounts. A token is printed once,
@@ -9,9 +11,9 @@ import { addUser, listUsers, revokeUser, TeamUserError } from '../../server/team
  */
 export const usersCommand: Command = {
   name: 'users',
-  summary: 'Manage the training server’s users: add NAME (prints its token once), revoke NAME, list',
-  usage: 'add NAME | revoke NAME | list',
-  options: [],
+  summary: 'Manage the training server’s users: add NAME (prints its token once), revoke NAME, share NAME --project ID, list',
+  usage: 'add NAME | revoke NAME | share NAME --project ID | list',
+  options: [{ name: 'project', type: 'string', value: 'ID', help: 'share: the project (id from bert-studio projects) to give NAME access to' }],
   positionals: { min: 1, max: 2 },
   async run(ctx, args) {
     const [action, name] = args.positionals;
@@ -22,11 +24,18 @@ export const usersCommand: Command = {
         ctx.out.result({ users }, () => (users.length ? users.map((u) => `  ${u.name}  added ${u.createdAt}${u.revokedAt ? `  revoked ${u.revokedAt}` : ''}`).join('\n') : 'No users yet. Add one with: bert-studio users add NAME'));
         return;
       }
-      if (action !== 'add' && action !== 'revoke') throw new UserError(`Unknown 'users' action '${action}'. Use add NAME, revoke NAME or list.`);
+      if (action !== 'add' && action !== 'revoke' && action !== 'share') throw new UserError(`Unknown 'users' action '${action}'. Use add NAME, revoke NAME, share NAME --project ID or list.`);
       if (name === undefined) throw new UserError(`'bert-studio users ${action}' needs a user name, e.g. bert-studio users ${action} alice.`);
       if (action === 'revoke') {
         revokeUser(db, name);
         ctx.out.result({ user: name, revoked: true }, () => `Revoked ${name}: the token stops working on the server's next request.`);
+        return;
+      }
+      if (action === 'share') {
+        const projectId = num(args, 'project', { min: 1, integer: true });
+        if (projectId === undefined) throw new UserError('users share needs --project ID: the project to share (ids from bert-studio projects).');
+        await withStore(ctx.home, (store) => shareProject(db, store, projectId, name));
+        ctx.out.result({ user: name, project: projectId, shared: true }, () => `${name} can now open project ${projectId}, its data and runs (not rename or delete it).`);
         return;
       }
       const token = addUser(db, name);

@@ -38,6 +38,12 @@ export interface TeamServer {
 const HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
 const UNAUTHORIZED = 'Unauthorized';
 
+/** Discards (never stores) what is still coming for at most 2 s, so the client can read our answer, then closes. */
+function closeSoon(req: IncomingMessage): void {
+  req.resume();
+  setTimeout(() => req.socket.destroy(), 2000).unref();
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { ...HEADERS, 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -79,9 +85,10 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const login = authenticate(req);
     if (!('user' in login)) {
       const { status, body } = login;
-      res.writeHead(status, { ...HEADERS, 'content-type': 'text/plain; charset=utf-8', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+      res.writeHead(status, { ...HEADERS, 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
       res.end(body);
-      req.resume();
+      // A refused client gets no room to stream a body at us: its connection closes shortly.
+      closeSoon(req);
       return;
     }
     const { user } = login;
@@ -96,8 +103,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
         // the 413 before the connection closes (closing at once resets it mid-write).
         res.writeHead(r.status, { ...HEADERS, 'content-type': 'application/json', connection: 'close' });
         res.end(JSON.stringify({ error: { code: 'invalid_request', message: r.message } }));
-        req.resume();
-        setTimeout(() => req.socket.destroy(), 2000).unref();
+        closeSoon(req);
         return;
       }
       uploads.add(user, r.file);
@@ -126,6 +132,8 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     });
   };
   const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
+  // Large uploads on slow links take longer than Node's 5-minute default for a whole request.
+  server.requestTimeout = 60 * 60_000;
   const wss = attachTeamWebSocket(server, authenticate, handlersFor, api.events, access);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

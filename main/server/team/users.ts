@@ -1,4 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { getProject, type Store } from '../../store/index.ts';
+import { ProjectAccess } from './access.ts';
 import type { TeamDb } from './team-db.ts';
 
 /** Names are also shown in logs and prefixed to project names: letters, digits, `.`, `_`, `-`. */
@@ -66,4 +68,14 @@ export function userOfToken(db: TeamDb, token: string): string | undefined {
   const given = Buffer.from(sha256(m[2] ?? ''), 'hex');
   const stored = Buffer.from(row.token_sha256, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored) ? row.name : undefined;
+}
+
+/** Gives an active user read and train access to a project (its owner keeps rename and delete). */
+export function shareProject(db: TeamDb, store: Store, projectId: number, name: string): void {
+  const user = db.prepare('SELECT name FROM users WHERE name = ? AND revoked_at IS NULL').get(name) as { name: string } | undefined;
+  if (!user) throw new TeamUserError(`There is no active user '${name}'. List them with: bert-studio users list`);
+  if (!getProject(store, projectId)) throw new TeamUserError(`There is no project ${projectId}. List them with: bert-studio projects`);
+  const access = new ProjectAccess(db, store);
+  if (access.roleOf(projectId, name) === 'owner') throw new TeamUserError(`${name} already owns project ${projectId}.`);
+  access.grant(projectId, name, 'shared');
 }
