@@ -28,6 +28,7 @@ import { baselineReport } from '../../baseline/for-run.ts';
 import type { Baseline } from '../../store/types.ts';
 
 const SIZES: readonly ScratchSize[] = ['tiny', 'mini', 'small'];
+const TRUNCATIONS = ['head', 'head-tail'] as const;
 export const SCRATCH_WARNING = 'Training from scratch: with no pretrained model the result is much weaker than fine-tuning a pretrained one; use it to try the app or when no model is available.';
 
 function fmt(n: number): string {
@@ -90,6 +91,7 @@ function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, sc
     ...(flag(args, 'freeze-embeddings') ? { freezeEmbeddings: true } : {}),
     ...(freezeLayers ? { freezeLayers } : {}),
     ...(device ? { device } : {}),
+    ...(choice(args, 'truncation', TRUNCATIONS) ? { truncation: choice(args, 'truncation', TRUNCATIONS) } : {}),
   };
 }
 
@@ -230,6 +232,7 @@ export const trainCommand: Command = {
     { name: 'batch-size', type: 'string', value: 'B', help: 'Examples per optimizer step' },
     { name: 'lr', type: 'string', value: 'X', help: 'Peak learning rate' },
     { name: 'max-length', type: 'string', value: 'L', help: 'Longest input in tokens; longer texts are cut' },
+    { name: 'truncation', type: 'string', value: 'T', help: 'Classification: how a text over the max length is cut: head (keep its start) or head-tail (its first and last tokens; the default when most texts are that long)' },
     { name: 'patience', type: 'string', value: 'P', help: 'Evaluations without improvement before stopping (0 = never stop early)' },
     { name: 'warmup-ratio', type: 'string', value: 'R', help: 'Share of steps spent warming the learning rate up' },
     { name: 'weight-decay', type: 'string', value: 'W', help: 'AdamW weight decay (not applied to biases and LayerNorm)' },
