@@ -13,6 +13,23 @@ const mainLayering = {
   ],
 };
 
+// The engine's three layers, bottom to top (../shared/DESIGN.md): graph/ (IR, autodiff, ONNX,
+// interpreter: knows no model) ← models/ (families, encoders, heads as graphs, weights) ←
+// engine/ (ORT sessions, training step, devices, bench, parity). Nothing points down-up.
+const graphLayering = {
+  patterns: [
+    ...mainLayering.patterns,
+    { group: ['../*', '!../graph', '!../graph/*'], message: 'main/graph/ is the bottom layer: it imports nothing from the rest of main/ (models and the engine build on it).' },
+  ],
+};
+
+const modelsLayering = {
+  patterns: [
+    ...mainLayering.patterns,
+    { group: ['**/engine', '**/engine/**', '**/train/**', '**/tasks/**', '**/api/**', '**/export/**', '**/server/**', '**/store/**', '**/cli/**'], message: 'main/models/ sits below the engine: it may import main/graph/ and main/text/, never the engine or what builds on it.' },
+  ],
+};
+
 const rendererLayering = {
   patterns: [
     {
@@ -43,5 +60,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: { ...globals.browser } },
   },
   { files: ['main/**/*.ts'], rules: { 'no-restricted-imports': ['error', mainLayering] } },
+  { files: ['main/graph/**/*.ts'], rules: { 'no-restricted-imports': ['error', graphLayering] } },
+  { files: ['main/models/**/*.ts'], rules: { 'no-restricted-imports': ['error', modelsLayering] } },
   { files: ['renderer/**/*.ts', 'renderer/**/*.svelte'], languageOptions: { globals: { ...globals.browser } }, rules: { 'no-restricted-imports': ['error', rendererLayering] } },
 );

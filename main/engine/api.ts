@@ -1,16 +1,12 @@
 // The engine's contract with the rest of the app (trainer, tasks, export). Types only here
 // plus re-exports of the functions that implement them, so callers import one module.
 import type { ModelConfig } from '../models/config.ts';
+import type { HeadSpec, TensorData } from '../models/types.ts';
 import type { Device } from './runtime.ts';
 
 export type { ModelConfig } from '../models/config.ts';
+export type { HeadSpec, TensorData } from '../models/types.ts';
 export type { Device } from './runtime.ts';
-
-export type HeadSpec =
-  | { kind: 'sequence-classification'; numLabels: number; multiLabel?: boolean }
-  | { kind: 'token-classification'; numLabels: number }
-  | { kind: 'question-answering' }
-  | { kind: 'joint-intent-slots'; numIntents: number; numSlots: number };
 
 /** One batch, row-major [batch, seq]. */
 export interface Batch {
@@ -83,12 +79,6 @@ export interface ForwardResult {
   slotLogits?: Float32Array;
   /** Shape of each returned array, by field name (e.g. { logits: [B, C] }). */
   dims: Record<string, number[]>;
-}
-
-export interface TensorData {
-  dtype: 'float32';
-  shape: number[];
-  data: Float32Array;
 }
 
 export interface EngineModel {

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
 import { cudaLoadFailure, cudaUnavailableReason } from './cuda-runtime.ts';
-import { Graph } from './ir.ts';
-import { OrtEngineModel } from './model.ts';
-import { serialize } from './onnx.ts';
-import * as o from './ops.ts';
+import { Graph } from '../graph/ir.ts';
+import { openEngineModel } from './engine-model.ts';
+import { serialize } from '../graph/onnx.ts';
+import * as o from '../graph/ops.ts';
 import { DEVICES, firstLine, isEnabled, probeDevice, providerPlatforms, providersInBuild, readPlacement, withProfiles, type Device, type Placement } from './runtime.ts';
 import { parseConfig } from '../models/config.ts';
 import { probeDevicesQuietly } from './quiet-probe.ts';
@@ -85,10 +85,10 @@ const PROBE_ADAMW: AdamWConfig = { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 
 /** Two rows, the second padded: attention masking and padding rows are exercised. */
 const PROBE_BATCH: Batch = {
   batch: 2,
-  seq: 6,
-  inputIds: BigInt64Array.from([2, 11, 25, 7, 3, 0, 2, 30, 3, 0, 0, 0], BigInt),
-  attentionMask: BigInt64Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], BigInt),
-  tokenTypeIds: BigInt64Array.from([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0], BigInt),
+  seq: 8,
+  inputIds: BigInt64Array.from([2, 11, 25, 7, 3, 14, 9, 0, 2, 30, 3, 0, 0, 0, 0, 0], BigInt),
+  attentionMask: BigInt64Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], BigInt),
+  tokenTypeIds: BigInt64Array.from([0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0], BigInt),
   labels: BigInt64Array.from([1, 0], BigInt),
 };
 
@@ -100,10 +100,11 @@ interface StepOutcome {
 
 /** Two AdamW steps with dropout on (the first from zero moments, the second with them). */
 async function probeStep(device: Device): Promise<StepOutcome> {
-  const model = new OrtEngineModel(PROBE_CONFIG, PROBE_HEAD, randomInitWeights(PROBE_CONFIG, PROBE_HEAD, 7), PROBE_ADAMW, {}, device);
+  const model = openEngineModel(PROBE_CONFIG, PROBE_HEAD, randomInitWeights(PROBE_CONFIG, PROBE_HEAD, 7), PROBE_ADAMW, {}, device);
   try {
     await model.step(PROBE_BATCH, { lr: 1e-3, step: 1, seed: 3, dropout: true });
     const r = await model.step(PROBE_BATCH, { lr: 1e-3, step: 2, seed: 3, dropout: true });
+    await model.syncToHost();
     return { loss: r.loss, gradNorm: r.gradNorm, params: model.parameters() };
   } finally {
     await model.dispose();

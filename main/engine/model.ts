@@ -3,7 +3,7 @@
 import type { AdamWConfig, Batch, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
 import { checkBatch, hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
-import { serialize } from './onnx.ts';
+import { serialize } from '../graph/onnx.ts';
 import { RowGradSum } from './row-grad-sum.ts';
 import { checkAvailable, createSession, type Device, type HostTensor, type Session } from './runtime.ts';
 import { adamwScalars, buildApplyGraph, buildGradGraph, buildTrainGraph, type TrainGraph, type UpdatedOutputs } from './train-graph.ts';

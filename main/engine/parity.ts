@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AdamWConfig, Batch, HeadSpec, TensorData } from './api.ts';
 import { openEngineModel } from './engine-model.ts';
-import { serialize } from './onnx.ts';
+import { serialize } from '../graph/onnx.ts';
 import { createSession, readPlacement, withProfiles, type Device, type HostTensor, type Placement } from './runtime.ts';
 import { openStatic, releaseStatic, runStatic } from './static-session.ts';
 import { inputFeeds } from './feeds.ts';

@@ -10,11 +10,11 @@
 // host as int32: ONNX Runtime then folds all shape arithmetic, and nothing is left for a GPU
 // provider to run on the CPU but what the batch inputs' int64 dtype forces.
 import type { AdamWConfig, HeadSpec } from './api.ts';
-import { gradients } from './autodiff.ts';
+import { gradients } from '../graph/autodiff.ts';
 import { frozenParams, type FreezeOptions } from './freeze.ts';
-import { Graph, type Value } from './ir.ts';
-import * as o from './ops.ts';
-import { pruneDeadNodes } from './prune.ts';
+import { Graph, type Value } from '../graph/ir.ts';
+import * as o from '../graph/ops.ts';
+import { pruneDeadNodes } from '../graph/prune.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { decays } from '../models/families.ts';
 import { buildForward, type ForwardGraph, type ParamSpec } from '../models/graph/model.ts';

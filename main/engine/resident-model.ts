@@ -7,7 +7,7 @@ import type { AdamWConfig, Batch, EngineModel, ForwardResult, HeadSpec, MicroBat
 import { bucketSeq, cutSeq, padBatch } from './buckets.ts';
 import { checkBatch, hasTargets, inputFeeds, maxSequence, targetFeeds } from './feeds.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
-import type { Graph } from './ir.ts';
+import type { Graph } from '../graph/ir.ts';
 import { exportForward, type DetailedStep } from './model.ts';
 import { buildResidentApplyGraph, buildResidentEvalGraph, buildResidentGradGraph, buildResidentTrainGraph, flatName, layoutFor, TRAINABLE_GROUPS, type FlatLayout, type GroupName } from './resident-graph.ts';
 import { checkAvailable, readBack, upload, type Device, type DeviceTensor, type Feed, type HostTensor } from './runtime.ts';

@@ -6,9 +6,9 @@ import path from 'node:path';
 // Must precede onnxruntime-node: ORT then loads from the home's CUDA runtime folder when NVIDIA CUDA is enabled.
 import { cudaRuntime } from './cuda-runtime.ts';
 import * as ort from 'onnxruntime-node';
-import { DTYPES, type DType, type TypedArray } from './dtypes.ts';
-import { Graph } from './ir.ts';
-import { serialize } from './onnx.ts';
+import { DTYPES, type DType, type TypedArray } from '../graph/dtypes.ts';
+import { Graph } from '../graph/ir.ts';
+import { serialize } from '../graph/onnx.ts';
 
 export interface HostTensor {
   readonly dtype: DType;

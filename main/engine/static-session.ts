@@ -2,9 +2,9 @@
 // batch and sequence sizes (ONNX Runtime folds all shape arithmetic) and its batch-only integer
 // arithmetic runs on the host first (host-prelude.ts), so every node of the device session runs on
 // the device.
-import { splitHostPrelude } from './host-prelude.ts';
-import type { Graph } from './ir.ts';
-import { serialize } from './onnx.ts';
+import { splitHostPrelude } from '../graph/host-prelude.ts';
+import type { Graph } from '../graph/ir.ts';
+import { serialize } from '../graph/onnx.ts';
 import { createResidentSession, createSession, type Device, type Feed, type HostTensor, type ResidentSession, type Session } from './runtime.ts';
 
 export interface StaticSession {

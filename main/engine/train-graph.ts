@@ -6,11 +6,11 @@
 // Step-dependent scalars (learning rate, bias corrections) are computed in float64 in
 // TypeScript (adamwScalars) and fed as float32 inputs, as torch.optim.AdamW does in Python.
 import type { AdamWConfig, HeadSpec } from './api.ts';
-import { gradients } from './autodiff.ts';
+import { gradients } from '../graph/autodiff.ts';
 import { frozenParams, type FreezeOptions } from './freeze.ts';
-import { Graph, type Value } from './ir.ts';
-import * as o from './ops.ts';
-import { pruneDeadNodes } from './prune.ts';
+import { Graph, type Value } from '../graph/ir.ts';
+import * as o from '../graph/ops.ts';
+import { pruneDeadNodes } from '../graph/prune.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { decays } from '../models/families.ts';
 import { buildForward, type ForwardGraph, type ParamSpec } from '../models/graph/model.ts';

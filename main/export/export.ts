@@ -232,6 +232,7 @@ export async function exportModel(opts: ExportOptions, ctl: { onProgress?: (p: E
       facts,
       verification,
       ...(quantization ? { quantization } : {}),
+      trainedHere: fs.existsSync(path.join(opts.modelDir, STUDIO_FILE)),
     });
     fs.writeFileSync(path.join(tmp, 'README.md'), card);
     ctl.signal?.throwIfAborted();

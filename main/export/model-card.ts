@@ -31,6 +31,8 @@ export interface CardInput {
   facts: CardFacts;
   verification: Verification;
   quantization?: QuantizeReport;
+  /** False for a Hugging Face folder fine-tuned elsewhere (no bert_studio.json): the card then says exported, not trained, here. */
+  trainedHere?: boolean;
 }
 
 const TASK_TITLE: Record<StudioModelInfo['task'], string> = {
@@ -191,7 +193,7 @@ export function modelCard(c: CardInput): string {
     ['Max input length', `${c.info.maxLength} tokens (${c.info.truncation === 'head-tail' ? 'a longer text keeps its first quarter and its last three quarters of tokens: head+tail truncation' : 'longer inputs are cut'}${c.info.task === 'qa' ? '; long contexts are read in overlapping windows' : ''})`],
   ];
   if (c.info.threshold !== undefined) about.push([c.info.labels.multiLabel ? 'Decision threshold' : 'Out-of-scope threshold', String(c.info.threshold)]);
-  const sections = [`# ${TASK_TITLE[c.info.task][0].toUpperCase()}${TASK_TITLE[c.info.task].slice(1)} model, trained with BERT Studio`, table(about), `## Labels\n\n${labelsLine(c.info)}`];
+  const sections = [`# ${TASK_TITLE[c.info.task][0].toUpperCase()}${TASK_TITLE[c.info.task].slice(1)} model, ${c.trainedHere === false ? 'exported' : 'trained'} with BERT Studio`, table(about), `## Labels\n\n${labelsLine(c.info)}`];
   if (f.data) {
     const d = f.data;
     const splits = d.splits ? Object.entries(d.splits).map(([k, v]) => `${k} ${v}`).join(', ') : '';

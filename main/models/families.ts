@@ -1,6 +1,6 @@
 // Model families as data: model_type → encoder builder, parameter prefix, tokenizer kind,
 // which inputs the graph takes, and the names of each head's parameters.
-import type { HeadSpec } from '../engine/api.ts';
+import type { HeadSpec } from './types.ts';
 import type { ModelType } from './config.ts';
 import type { BuildContext } from './graph/context.ts';
 import { bertEncoder, distilbertEncoder, type EncoderInputs, type EncoderOutput } from './graph/encoders.ts';

@@ -2,7 +2,7 @@
 // whose paths are returned for main/text to load). Errors name the file and what to do.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TensorData } from '../engine/api.ts';
+import type { TensorData } from './types.ts';
 import { ModelFormatError, parseConfig, validateConfig, type ModelConfig } from './config.ts';
 import { FAMILIES } from './families.ts';
 import { readSafetensors } from './safetensors.ts';

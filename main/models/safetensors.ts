@@ -2,7 +2,7 @@
 // {name: {dtype, shape, data_offsets}}, then the raw little-endian tensor bytes.
 // F32, F16 and BF16 are read into Float32Array; writing can narrow to F16/BF16.
 import fs from 'node:fs';
-import type { TensorData } from '../engine/api.ts';
+import type { TensorData } from './types.ts';
 import { ModelFormatError } from './config.ts';
 
 export type StDtype = 'F32' | 'F16' | 'BF16';

@@ -1,10 +1,10 @@
 // Test helpers: random tensors, relative L2 error, finite-difference gradient checks on the
 // f64 interpreter, and interpreter-vs-ONNX Runtime agreement.
-import { gradients } from '../../main/engine/autodiff.ts';
-import type { Graph, Value } from '../../main/engine/ir.ts';
-import { Interpreter, type Tensor } from '../../main/engine/interpreter.ts';
-import { serialize } from '../../main/engine/onnx.ts';
-import * as o from '../../main/engine/ops.ts';
+import { gradients } from '../../main/graph/autodiff.ts';
+import type { Graph, Value } from '../../main/graph/ir.ts';
+import { Interpreter, type Tensor } from '../../main/graph/interpreter.ts';
+import { serialize } from '../../main/graph/onnx.ts';
+import * as o from '../../main/graph/ops.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 
 /** Deterministic uniform numbers in [lo, hi). */

@@ -7,9 +7,9 @@ import { cudaRuntime, useCudaRuntime } from '../../main/engine/cuda-runtime.ts';
 const [home, mode] = process.argv.slice(2);
 if (mode === 'home') useCudaRuntime(home);
 const rt = await import('../../main/engine/runtime.ts');
-const { Graph } = await import('../../main/engine/ir.ts');
-const { serialize } = await import('../../main/engine/onnx.ts');
-const o = await import('../../main/engine/ops.ts');
+const { Graph } = await import('../../main/graph/ir.ts');
+const { serialize } = await import('../../main/graph/onnx.ts');
+const o = await import('../../main/graph/ops.ts');
 
 const g = new Graph('cuda-load');
 const x = g.input('x', 'float32', [2, 2]);

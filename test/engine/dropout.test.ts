@@ -1,9 +1,9 @@
 // Dropout masks: a pure function of (seed, step, site, position), the same on ONNX Runtime and
 // in the reference interpreter, with the requested keep rate.
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../main/engine/ir.ts';
-import { Interpreter } from '../../main/engine/interpreter.ts';
-import { serialize } from '../../main/engine/onnx.ts';
+import { Graph } from '../../main/graph/ir.ts';
+import { Interpreter } from '../../main/graph/interpreter.ts';
+import { serialize } from '../../main/graph/onnx.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 import { dropoutMask, siteKey } from '../../main/models/graph/dropout.ts';
 

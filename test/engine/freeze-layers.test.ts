@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, EngineModel, HeadSpec } from '../../main/engine/api.ts';
 import { encoderLayerOf, frozenParams, isEmbeddingParam } from '../../main/engine/freeze.ts';
-import type { Graph } from '../../main/engine/ir.ts';
+import type { Graph } from '../../main/graph/ir.ts';
 import { createEngineModel } from '../../main/engine/engine-model.ts';
-import { pruneDeadNodes } from '../../main/engine/prune.ts';
+import { pruneDeadNodes } from '../../main/graph/prune.ts';
 import { buildGradGraph, buildTrainGraph } from '../../main/engine/train-graph.ts';
 import { parseConfig, type ModelConfig } from '../../main/models/config.ts';
 import { randomInitWeights } from '../../main/models/graph/init.ts';

@@ -1,12 +1,12 @@
 // Finite-difference check of every differentiable rule in GRAD_RULES, and ONNX Runtime
 // agreeing with the reference interpreter on each forward and backward graph.
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../main/engine/autodiff.ts';
-import { GRAD_RULES, NO_GRADIENT } from '../../main/engine/gradients.ts';
-import { Graph, type Value } from '../../main/engine/ir.ts';
-import * as o from '../../main/engine/ops.ts';
+import { gradients } from '../../main/graph/autodiff.ts';
+import { GRAD_RULES, NO_GRADIENT } from '../../main/graph/gradients.ts';
+import { Graph, type Value } from '../../main/graph/ir.ts';
+import * as o from '../../main/graph/ops.ts';
 import { checkGradients, randTensor, rng, type GradCase } from './check.ts';
-import type { Tensor } from '../../main/engine/interpreter.ts';
+import type { Tensor } from '../../main/graph/interpreter.ts';
 
 type Builder = (g: Graph, p: (shape: number[], lo?: number, hi?: number) => Value) => Value;
 
@@ -103,7 +103,7 @@ describe('gradient rules', () => {
     const [dx, du] = gradients(loss, [x, unused]);
     expect(du).toBeNull();
     g.output(dx as Value, 'dx');
-    const { Interpreter } = await import('../../main/engine/interpreter.ts');
+    const { Interpreter } = await import('../../main/graph/interpreter.ts');
     const out = new Interpreter(g).run({ x: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 2, 3) }, u: { dtype: 'float32', shape: [3], data: new Float32Array(3) } });
     expect(Array.from(out.dx.data as Float32Array)).toEqual([3, 5, 7]);
   });

@@ -2,9 +2,9 @@
 // reference interpreter (dropout on), resuming from saved state is bit-identical, export runs.
 import { describe, expect, it } from 'vitest';
 import type { Batch, HeadSpec } from '../../main/engine/api.ts';
-import { Interpreter, type Tensor } from '../../main/engine/interpreter.ts';
+import { Interpreter, type Tensor } from '../../main/graph/interpreter.ts';
 import { createEngineModel } from '../../main/engine/engine-model.ts';
-import { serialize } from '../../main/engine/onnx.ts';
+import { serialize } from '../../main/graph/onnx.ts';
 import { createSession, type HostTensor } from '../../main/engine/runtime.ts';
 import { adamwScalars, buildTrainGraph } from '../../main/engine/train-graph.ts';
 import { parseConfig, type ModelConfig } from '../../main/models/config.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../main/engine/ir.ts';
-import { OPSET, parseModel, serialize } from '../../main/engine/onnx.ts';
-import * as o from '../../main/engine/ops.ts';
+import { Graph } from '../../main/graph/ir.ts';
+import { OPSET, parseModel, serialize } from '../../main/graph/onnx.ts';
+import * as o from '../../main/graph/ops.ts';
 import { parseConfig } from '../../main/models/config.ts';
 import { buildForward } from '../../main/models/graph/model.ts';
 import { buildTrainGraph } from '../../main/engine/train-graph.ts';

@@ -1,10 +1,10 @@
 // Ops with no gradient (integer, comparison and shape ops): ONNX Runtime and the reference
 // interpreter agree exactly on each.
 import { describe, expect, it } from 'vitest';
-import { Graph, type Value } from '../../main/engine/ir.ts';
-import { Interpreter, type Tensor } from '../../main/engine/interpreter.ts';
-import { serialize } from '../../main/engine/onnx.ts';
-import * as o from '../../main/engine/ops.ts';
+import { Graph, type Value } from '../../main/graph/ir.ts';
+import { Interpreter, type Tensor } from '../../main/graph/interpreter.ts';
+import { serialize } from '../../main/graph/onnx.ts';
+import * as o from '../../main/graph/ops.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 
 const ints = (shape: number[], xs: number[]): Tensor => ({ dtype: 'int64', shape, data: BigInt64Array.from(xs, BigInt) });

@@ -92,6 +92,7 @@ describe('export of a plain Hugging Face folder', () => {
       expect(JSON.parse(fs.readFileSync(path.join(out, 'labels.json'), 'utf8')).task).toBe(task);
       const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
       expect(card).toContain(`| Base model | ${fixture} |`);
+      expect(card).toMatch(/^# .* model, exported with BERT Studio$/m);
       if (format !== 'hf') {
         expect(card).toContain('Tokenizer.from_file("tokenizer.json")');
         expect(card).toContain("Tokenizer.fromFile('tokenizer.json')");

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineModel, loadModelFolder } from '../../main/engine/api.ts';
-import { parseModel } from '../../main/engine/onnx.ts';
+import { parseModel } from '../../main/graph/onnx.ts';
 import { createSession } from '../../main/engine/runtime.ts';
 import { quantizeOnnx, quantizeRows } from '../../main/export/quantize.ts';
 import { PARITY } from '../predict/fixture-models.ts';

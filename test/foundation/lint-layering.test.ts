@@ -25,4 +25,10 @@ describe('layering rules (DESIGN.md) are lint errors', () => {
   it('rejects renderer/ importing main/ outside the API contract', async () => {
     expect(await ruleIds('renderer-imports-store.ts', 'renderer/src/lib/_fixture.ts')).toContain('no-restricted-imports');
   });
+
+  it('keeps the engine layers pointing down: graph/ imports no model, models/ no engine', async () => {
+    expect(await ruleIds('graph-imports-models.ts', 'main/graph/_fixture.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds('models-imports-engine.ts', 'main/models/_fixture.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds('graph-imports-models.ts', 'main/engine/_fixture.ts')).not.toContain('no-restricted-imports');
+  });
 });

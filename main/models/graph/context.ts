@@ -1,7 +1,7 @@
 // What encoder and head builders need from the graph being built: parameters by Hugging Face
 // name, dropout (identity at eval), the runtime [batch, seq] shape, and small shared layers.
-import type { Graph, Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { Graph, Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 import type { ModelConfig } from '../config.ts';
 
 export interface BuildContext {

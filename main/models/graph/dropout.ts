@@ -7,8 +7,8 @@
 // (checked on SwiftShader), and is faster on the CPU too (16.5 vs 22.8 ms per site of 16 × 128
 // × 768 elements, 2 busy cores). Its statistics match Math.random's on that shape: drop rate,
 // per-column spread, and independence of neighbours, sites and steps (P(both dropped) = p²).
-import type { Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 
 const P = 2147483647; // 2^31 - 1, prime: the per-site key is an int64 residue mod P (scalars only)
 

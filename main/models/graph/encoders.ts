@@ -1,8 +1,8 @@
 // Encoders as graphs, following Hugging Face's eager modeling code op for op:
 // BERT and RoBERTa (same layer, different embeddings) and DistilBERT.
 // Activations stay 2-D [N, H] (N = batch·seq) so every dense layer is one Gemm.
-import type { Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 import { dense, firstToken, FLOAT32_MIN, gelu, layerNorm, shapeBS, type BuildContext } from './context.ts';
 
 export interface EncoderInputs {

@@ -1,8 +1,8 @@
 // Task heads on top of an encoder's last hidden state [N, H], with HF's parameter names and
 // losses. Each returns its named outputs (logits …) and, when targets are given, the loss.
-import type { HeadSpec } from '../../engine/api.ts';
-import type { Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { HeadSpec } from '../types.ts';
+import type { Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 import { dense, firstToken, shapeBS, type BuildContext } from './context.ts';
 import { binaryCrossEntropy, crossEntropy } from './losses.ts';
 

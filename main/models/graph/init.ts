@@ -1,6 +1,6 @@
 // Weight initialization like HF's _init_weights: Linear and Embedding weights ~ N(0, σ) with
 // σ = initializer_range, biases 0, LayerNorm weight 1 / bias 0, the padding row zeroed.
-import type { HeadSpec, TensorData } from '../../engine/api.ts';
+import type { HeadSpec, TensorData } from '../types.ts';
 import type { ModelConfig } from '../config.ts';
 import { FAMILIES, isHeadParam } from '../families.ts';
 import { buildForward, type ParamSpec } from './model.ts';

@@ -1,6 +1,6 @@
 // Losses as PyTorch computes them (mean reductions), built from differentiable primitives.
-import type { Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 
 /**
  * Cross-entropy with ignored targets: logits [M, C], targets int64 [M]. A target outside

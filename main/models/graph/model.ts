@@ -1,9 +1,9 @@
 // Whole model as a graph: batch inputs → encoder → head (→ loss). The same builder serves the
 // training step (parameters are graph inputs, dropout on) and eval/export (parameters may be
 // initializers, dropout off).
-import type { HeadSpec } from '../../engine/api.ts';
-import { Graph, type Dim, type Value } from '../../engine/ir.ts';
-import * as o from '../../engine/ops.ts';
+import type { HeadSpec } from '../types.ts';
+import { Graph, type Dim, type Value } from '../../graph/ir.ts';
+import * as o from '../../graph/ops.ts';
 import type { ModelConfig } from '../config.ts';
 import { FAMILIES } from '../families.ts';
 import type { BuildContext } from './context.ts';

@@ -32,7 +32,11 @@ export function rememberLiveRuns(api: Api, db: TeamDb): void {
  */
 export async function resumeRuns(api: Api, runIds: readonly number[], db: TeamDb): Promise<number[]> {
   const resumed: number[] = [];
+  // A run the last server cancelled on a clean stop already stored its final metrics (of the best
+  // weights so far); the resumed run stores its own when it really ends.
+  const dropFinals = api.store.db.prepare("DELETE FROM metrics WHERE run_id = ? AND name LIKE 'final\\_%' ESCAPE '\\'");
   for (const runId of runIds) {
+    dropFinals.run(runId);
     const r = await Promise.resolve()
       .then(() => api.handlers['runs.resume']({ runId }, { caller: 'training-server' }))
       .catch((err: unknown) => {
