@@ -183,6 +183,11 @@ export const COMMANDS = {
   /** Stops the install; the partial download stays, and the next Enable resumes it. */
   'system.cancelCuda': cmd(none, type<{ cancelled: boolean }>()),
 
+  /** The run as a transformers.Trainer job for a cluster (main/cluster); default folder: exports/run-N-job. */
+  'runs.exportJob': cmd(obj({ runId: id(), folder: opt(filePath) }, { runId: 'run', folder: 'folder' }), type<T.ExportedClusterJob>(), LONG),
+  /** "Import a trained model": an exported job's output/model back as a run, evaluated on the source run's splits. */
+  'models.importTrained': cmd(obj({ path: filePath }, { path: 'folder' }), type<T.ImportedTrainedRun>(), LONG),
+
   /** A team training server (`bert-studio serve --listen`): while connected, the other commands run there (main/remote). */
   'server.status': cmd(none, type<T.TrainingServerStatus>()),
   'server.connect': cmd(obj({ url: str({ min: 8, max: 500, trim: true }), token: str({ min: 10, max: 200, trim: true }), fingerprint: opt(str({ max: 200, trim: true })) }, { url: 'server address', token: 'access token', fingerprint: 'certificate fingerprint' }), type<T.TrainingServerStatus>(), 60_000),

@@ -450,3 +450,17 @@ export interface DownloadedModel {
   files: number;
   bytes: number;
 }
+
+/** A run written as a cluster job (`bert-studio export-job`). */
+export interface ExportedClusterJob {
+  runId: number;
+  folder: string;
+  files: number;
+}
+
+/** A model trained from an exported job, imported back as a run next to its source run. */
+export interface ImportedTrainedRun {
+  runId: number;
+  sourceRun: number;
+  metrics: { validation: Record<string, number>; test: Record<string, number> };
+}

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, listArtifacts, listMetrics, loadExamples, openStore } from '../../main/store/index.ts';
 import { classificationScores, rocAuc } from '../../main/tasks/metrics/classification-metrics.ts';
 import { runCli } from '../engine/run-cli.ts';
+import { createApi } from '../../main/api/services/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const DATA = path.join(root, 'test/fixtures/train/banking4-240.csv');
@@ -128,5 +129,25 @@ print(json.dumps([classification_scores(d['gold'], d['pred']), classification_sc
     // A folder from a run this home does not have is refused with a sentence.
     fs.writeFileSync(path.join(out, 'bert_studio.json'), JSON.stringify({ ...info, exportedRun: 42 }));
     expect((await runCli(['--home', home, 'models', 'add', out, '--json'])).code).toBe(2);
+  });
+
+  it('History’s buttons: runs.exportJob writes to a new exports folder, models.importTrained refuses a folder without its source run', async () => {
+    const api = await createApi({ home, mode: 'browser' });
+    const call = (m: string, p: unknown) => (api.handlers as unknown as Record<string, (p: unknown, c: { caller: string }) => Promise<unknown>>)[m]!(p, { caller: 't' });
+    try {
+      const first = (await call('runs.exportJob', { runId: 1 })) as { folder: string; files: number };
+      const second = (await call('runs.exportJob', { runId: 1 })) as { folder: string };
+      expect(first.folder).toBe(path.join(home, 'exports', 'run-1-job'));
+      expect(second.folder).toBe(path.join(home, 'exports', 'run-1-job-2'));
+      expect(first.files).toBeGreaterThan(10);
+      await expect(call('models.importTrained', { path: path.join(first.folder, 'base') })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/does not say which run it was trained from/) });
+      await expect(call('models.importTrained', { path: path.join(home, 'nowhere') })).rejects.toMatchObject({ code: 'not_found' });
+      const out = path.join(home, 'job-output-model');
+      const info = JSON.parse(fs.readFileSync(path.join(out, 'bert_studio.json'), 'utf8'));
+      fs.writeFileSync(path.join(out, 'bert_studio.json'), JSON.stringify({ ...info, exportedRun: 1 }));
+      expect(await call('models.importTrained', { path: out })).toMatchObject({ sourceRun: 1, runId: 3 });
+    } finally {
+      await api.close();
+    }
   });
 });

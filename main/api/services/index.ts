@@ -7,6 +7,7 @@ import type { ServiceContext } from './context.ts';
 import type { Core } from './core.ts';
 import { cudaService } from './cuda.ts';
 import { baselinesService } from './baselines.ts';
+import { clusterService } from './cluster.ts';
 import { datasetsService } from './datasets.ts';
 import { devicesService } from './devices.ts';
 import { exportsService } from './exports.ts';
@@ -75,6 +76,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     ...runs,
     ...resultsService(ctx, core.evaluation, core.predict),
     ...exportsService(ctx, core.export),
+    ...clusterService(ctx),
     ...baselinesService(ctx),
     ...systemService(opts.system ?? BROWSER_SYSTEM),
     ...devicesService(),

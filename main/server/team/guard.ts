@@ -139,6 +139,8 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'system.showInFolder': () => refuse('A training server cannot open folders on your computer.'),
     'system.devices': (p, c, next) => next(p, c),
     'system.cuda': (p, c, next) => next(p, c),
+    'runs.exportJob': () => refuse('Export cluster jobs from a computer that has the run: download the model, or export the job on the server with bert-studio export-job.'),
+    'models.importTrained': () => refuse('On a training server the administrator imports trained models on the server: bert-studio models add FOLDER.'),
     'server.status': (p, c, next) => next(p, c),
     'server.connect': () => refuse('A training server does not connect onward to another server.'),
     'server.disconnect': (p, c, next) => next(p, c),
