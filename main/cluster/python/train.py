@@ -14,6 +14,7 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 import sys
 
 import torch
@@ -185,6 +186,11 @@ def main():
     trainer.save_model(model_dir)
     if trainer.is_world_process_zero():
         tokenizer.save_pretrained(model_dir)
+        # Some transformers versions save only tokenizer.json; keep the base's vocabulary files too.
+        for f in ("vocab.txt", "vocab.json", "merges.txt"):
+            src = os.path.join(base, f)
+            if os.path.isfile(src) and not os.path.exists(os.path.join(model_dir, f)):
+                shutil.copyfile(src, os.path.join(model_dir, f))
         # exportedRun: `bert-studio models add` files the model under the run it came from.
         info = {"task": "classification", "labels": job["labels"], "maxLength": job["hp"]["maxLength"], "exportedRun": job["run"]}
         if multi:
