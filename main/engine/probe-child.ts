@@ -1,5 +1,6 @@
 // The device probe as a child process (see quiet-probe.ts): its stdout and stderr are the app's
 // log file, so native libraries' messages stay out of the terminal; the result goes back over IPC.
+// No top-level await: the Electron build bundles this file as CommonJS (probe-child.cjs).
 import { probeDevices } from './devices.ts';
 
 const send = (m: unknown) =>
@@ -9,11 +10,11 @@ const send = (m: unknown) =>
     else process.send(m, () => resolve());
   });
 
-try {
-  await send(await probeDevices());
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-}
-// ORT and Dawn may keep threads alive after the probe; the parent has its answer.
-process.exit();
+probeDevices()
+  .then(send)
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  // ORT and Dawn may keep threads alive after the probe; the parent has its answer.
+  .finally(() => process.exit());
