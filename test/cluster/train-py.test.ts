@@ -21,7 +21,7 @@ const HP: Hyperparameters = { epochs: 30, batchSize: 16, lr: 0.0007, maxLength: 
 function train(out: string, env: Record<string, string> = {}, args: string[] = []) {
   const record = path.join(out, 'record.json');
   fs.mkdirSync(out, { recursive: true });
-  const r = spawnSync('python3', [path.join(job, 'train.py'), '--output', out, ...args], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: STUBS, STUB_RECORD: record, ...env } });
+  const r = spawnSync('python3', [path.join(job, 'train.py'), '--output', out, ...args], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: STUBS, PYTHONDONTWRITEBYTECODE: '1', STUB_RECORD: record, ...env } });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(fs.readFileSync(record, 'utf8')) as { training_arguments: Record<string, unknown>; evaluations: number[]; model_from: string; model_options: Record<string, unknown>; seed: number };
 }
