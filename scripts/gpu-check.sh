@@ -10,7 +10,14 @@
 # OUT_DIR/cuda.jsonl      `bert-studio devices --install cuda --json` when CUDA_NUPKG is given
 # OUT_DIR/devices.jsonl   `bert-studio devices --json`: the probe (a training step per provider)
 # OUT_DIR/parity.jsonl    `bert-studio parity --device D --json` per fixture, per GPU device that works
-# OUT_DIR/bench.jsonl     `bert-studio bench --json` per size (tiny, mini, small, base) on each GPU device and the CPU
+# OUT_DIR/torch.jsonl     PyTorch's step on CUDA (fp32 and bf16 autocast, fused AdamW) per size, where
+#                         `python3 -c 'import torch'` finds CUDA: the reference of bench's ratio, same run
+# OUT_DIR/bench.jsonl     `bert-studio bench --json --reference torch.jsonl` per size (tiny, mini, small,
+#                         base) on each GPU device and the CPU: s/step, host↔device bytes, CPU nodes, ratio
+# OUT_DIR/profile.jsonl   scripts/profile-step.ts: the base and tiny step on each GPU device by op type
+# OUT_DIR/epoch.jsonl     a from-scratch tiny model, one epoch of the banking77 sample, on each device
+# OUT_DIR/cluster/        scripts/cluster-check.sh all (one accelerate launch on a GPU, a 2-process
+#                         torchrun on CPU), where Node, PyTorch, transformers and accelerate are all there
 # OUT_DIR/*.err           each step's stderr (ORT warnings, Dawn messages)
 #
 # Environment: GPU_CHECK_BUDGET_S (default 470), FIXTURES (default ../shared/fixtures/parity
@@ -30,6 +37,9 @@ cd "$ROOT" || exit 2
 : >"$OUT/env.jsonl"
 : >"$OUT/parity.jsonl"
 : >"$OUT/bench.jsonl"
+: >"$OUT/torch.jsonl"
+: >"$OUT/profile.jsonl"
+: >"$OUT/epoch.jsonl"
 # The app's data (downloaded models, runs) must not land in the borrowed machine's home.
 export BERT_STUDIO_HOME="$OUT/home"
 SECONDS=0
@@ -145,18 +155,60 @@ else
   done
 fi
 
+# --- PyTorch on the same GPU: the reference every ratio below is computed against -------------
+if timeout 60 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
+  for size in tiny mini small base; do
+    for prec in fp32 bf16; do
+      step "torch-$size-$prec" 90 "$OUT/torch.jsonl" python3 "$ROOT/scripts/reference/torch_bench.py" "$size" --device cuda --precision "$prec" --steps 20
+    done
+  done
+else
+  note torch "python3 with CUDA PyTorch not found: bench prints no ratio (never one against fixed numbers)"
+fi
+
 # --- Bench: each GPU device and the CPU, smaller sizes first -----------------------------------
-# `bench --device D`: the result's `device` is the one its sessions ran on.
+# `bench --device D`: the result's `device` is the one its sessions ran on; with a reference of
+# the same size measured above, the result carries the ratio (GPU: against CUDA fp32).
 bench() {
   local dev="$1" size="$2" limit="$3"
-  step "bench-$dev-$size" "$limit" "$OUT/bench.jsonl" "${CLI[@]}" bench --size "$size" --steps "$BENCH_STEPS" --device "$dev" --json
+  step "bench-$dev-$size" "$limit" "$OUT/bench.jsonl" "${CLI[@]}" bench --size "$size" --steps "$BENCH_STEPS" --device "$dev" --reference "$OUT/torch.jsonl" --json
 }
 for size in tiny mini small base; do
   limit=60
   [[ "$size" == base ]] && limit=120
   for dev in $gpus cpu; do
+    [[ "$dev" == cuda ]] && continue # the trainer takes cpu|webgpu; CUDA is probed and parity-checked above
     bench "$dev" "$size" "$limit"
   done
 done
+
+# --- Where a GPU step's time goes (ORT profile of the third step) ----------------------------
+for dev in $gpus; do
+  [[ "$dev" == cuda ]] && continue
+  for size in base tiny; do
+    step "profile-$dev-$size" 90 "$OUT/profile.jsonl" node "$ROOT/node_modules/tsx/dist/cli.mjs" "$ROOT/scripts/profile-step.ts" "$size" "$dev" 16 128
+  done
+done
+
+# --- A from-scratch epoch of the banking77 sample on each device ------------------------------
+sample="$ROOT/resources/samples/banking77-support-tickets.csv"
+if [[ -f "$sample" ]]; then
+  ds="$("${CLI[@]}" import "$sample" --task classification --project gpu-check --json 2>"$OUT/epoch-import.err" | tail -1 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const r=JSON.parse(s);console.log(typeof r.dataset === "number" ? r.dataset : "")}catch{console.log("")}})')"
+  if [[ -n "$ds" ]]; then
+    for dev in $gpus cpu; do
+      [[ "$dev" == cuda ]] && continue
+      step "epoch-$dev" 120 "$OUT/epoch.jsonl" "${CLI[@]}" train --task classification --dataset "$ds" --from-scratch tiny --epochs 1 --patience 0 --device "$dev" --json
+    done
+  else
+    note epoch "the banking77 sample did not import (see epoch-import.err)"
+  fi
+fi
+
+# --- Cluster jobs (issue 14): one accelerate launch on the GPU, 2-process torchrun on CPU -------
+if [[ -x "$ROOT/scripts/cluster-check.sh" ]] && timeout 60 python3 -c 'import torch, transformers, accelerate' >/dev/null 2>&1; then
+  step cluster 240 "$OUT/cluster.jsonl" "$ROOT/scripts/cluster-check.sh" all "$OUT/cluster"
+else
+  note cluster "PyTorch with transformers and accelerate not found: cluster-check skipped"
+fi
 
 echo "{\"step\":\"done\",\"seconds\":$SECONDS,\"out\":$(jstr "$OUT")}" | tee -a "$OUT/steps.jsonl"

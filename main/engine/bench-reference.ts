@@ -38,9 +38,13 @@ export function readReferences(file: string): ReferenceLine[] {
 /** A user-facing problem with the reference file (the CLI maps it to exit 2). */
 export class BenchReferenceError extends Error {}
 
-/** The fp32 training step of the same size and shape (and inference of that batch, when there), or undefined. */
-export function pickReference(lines: readonly ReferenceLine[], size: string, batch: number, seq: number): BenchReference | undefined {
-  const train = lines.find((l) => l.bench === 'torch-train' && l.size === size && l.batch === batch && l.seq === seq && (l.precision ?? 'fp32') === 'fp32' && typeof l.sec_per_step === 'number');
+/**
+ * The fp32 training step of the same size and shape (and inference of that batch, when there),
+ * preferring the reference's device `prefer` (cuda for a GPU bench, cpu for the CPU), or undefined.
+ */
+export function pickReference(lines: readonly ReferenceLine[], size: string, batch: number, seq: number, prefer = 'cuda'): BenchReference | undefined {
+  const candidates = lines.filter((l) => l.bench === 'torch-train' && l.size === size && l.batch === batch && l.seq === seq && (l.precision ?? 'fp32') === 'fp32' && typeof l.sec_per_step === 'number');
+  const train = candidates.find((l) => (l.device ?? 'cpu') === prefer) ?? candidates[0];
   if (!train) return undefined;
   const infer = lines.find((l) => l.bench === 'torch-infer' && l.size === size && l.batch === batch && l.seq === seq && typeof l.sec_per_batch === 'number');
   return {

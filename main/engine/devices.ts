@@ -41,6 +41,11 @@ export interface DeviceStatus {
    * may run on it when a run asks for it by name, never when choosing by itself (`training`).
    */
   verified?: boolean;
+  /**
+   * GPU providers: the adapter runs half-precision shaders (WebGPU's shader-f16). Mixed-precision
+   * training needs it; recorded so a GPU machine's report says whether it could use it.
+   */
+  shaderF16?: boolean;
 }
 
 const LABEL: Record<Device, string> = { cpu: 'CPU', webgpu: 'WebGPU', cuda: 'CUDA (NVIDIA)', dml: 'DirectML', coreml: 'Core ML' };
@@ -62,6 +67,15 @@ function probeModel(): { model: Uint8Array; feeds: Parameters<typeof probeDevice
   const x = g.input('x', 'float32', [2, 8]);
   const y = o.softmax(o.erf(o.matmul(x, o.transpose(x, [1, 0]))), -1);
   g.output(y, 'y');
+  return { model: serialize(g), feeds: { x: { dtype: 'float32', shape: [2, 8], data: Float32Array.from({ length: 16 }, (_, i) => i / 16) } } };
+}
+
+/** x → float16 → MatMul(x, xᵀ) in float16 → float32: runs only where the adapter has half-precision shaders. */
+function f16Model(): { model: Uint8Array; feeds: Parameters<typeof probeDevice>[2] } {
+  const g = new Graph('f16-probe');
+  const x = g.input('x', 'float32', [2, 8]);
+  const h = o.cast(x, 'float16');
+  g.output(o.cast(o.matmul(h, o.transpose(h, [1, 0])), 'float32'), 'y');
   return { model: serialize(g), feeds: { x: { dtype: 'float32', shape: [2, 8], data: Float32Array.from({ length: 16 }, (_, i) => i / 16) } } };
 }
 
@@ -232,7 +246,9 @@ export async function probeDevices(platform: NodeJS.Platform = process.platform)
     const error = reference ? stepDifference(probed.outcome, reference) : Infinity;
     const software = device === 'webgpu' && platform === 'linux' ? softwareVulkan() : undefined;
     const verified = error <= PROBE_TOLERANCE && TRAINER_DEVICES.has(device);
-    out.push({ device, works: true, verified, ...trainingVerdict(device, error, probed.placement, software), placement: probed.placement, error, ...(software ? { software } : {}) });
+    const f16 = f16Model();
+    const shaderF16 = (await probeDevice(device, f16.model, f16.feeds)) === undefined;
+    out.push({ device, works: true, verified, ...trainingVerdict(device, error, probed.placement, software), placement: probed.placement, error, shaderF16, ...(software ? { software } : {}) });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Every dtype the engine uses, defined once: ONNX enum, typed array, byte size.
 
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
 
-export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Uint16Array;
 
 interface DTypeInfo {
   /** onnx.TensorProto.DataType */
@@ -18,6 +18,8 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
   int64: { onnx: 7, bytes: 8, array: BigInt64Array },
   bool: { onnx: 9, bytes: 1, array: Uint8Array },
   float64: { onnx: 11, bytes: 8, array: Float64Array },
+  // IEEE half precision, held as its raw 16-bit patterns (JavaScript has no float16 array in Node 20).
+  float16: { onnx: 10, bytes: 2, array: Uint16Array },
 };
 
 /** The DType of an ONNX TensorProto.DataType number. */
@@ -28,7 +30,7 @@ export function dtypeOfOnnx(code: number): DType {
 }
 
 export function isFloat(d: DType): boolean {
-  return d === 'float32' || d === 'float64';
+  return d === 'float32' || d === 'float64' || d === 'float16';
 }
 
 export function allocate(dtype: DType, n: number): TypedArray {

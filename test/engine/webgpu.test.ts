@@ -34,6 +34,8 @@ describe.skipIf(!webgpu.works)('parity with PyTorch on WebGPU', () => {
     expect(webgpu.placement!.onDevice).toBeGreaterThan(100);
     expect(webgpu.placement!.onCpu, JSON.stringify(webgpu.placement!.cpuOps)).toBe(0);
     expect(webgpu.placement!.copies).toBe(0);
+    // Whether the adapter has half-precision shaders (SwiftShader has none): mixed precision's prerequisite.
+    expect(typeof webgpu.shaderF16).toBe('boolean');
   });
 
   it('draws the same dropout masks as the CPU, bit for bit, with the hash on the device', async () => {

@@ -56,7 +56,7 @@ export const benchCommand: Command = {
       const split = microBatch !== undefined && microBatch < batch ? `, micro-batch ${microBatch}` : '';
       const frozen = freezeLayers ? `, embeddings + ${freezeLayers} layer(s) frozen` : '';
       ctx.out.info(`Benchmarking BERT-${s} (batch ${batch} × seq ${seq}${split}${frozen}) on ${where}…`);
-      const ref = referenceFile ? pickReference(referenceFile, s, batch, seq) : undefined;
+      const ref = referenceFile ? pickReference(referenceFile, s, batch, seq, device === 'cpu' ? 'cpu' : 'cuda') : undefined;
       const r = await benchSize(s, { batch, seq, steps, device, signal: ctx.signal, ...(microBatch !== undefined ? { microBatch } : {}), freezeLayers, ...(ref ? { reference: ref } : {}) });
       const traffic = r.host_device_bytes_per_step !== null ? `, ${r.host_device_bytes_per_step} B host↔device per step, ${r.cpu_nodes} nodes on the CPU` : '';
       ctx.out.result(r, () =>
