@@ -19,6 +19,25 @@ describe('EvaluationState', () => {
   });
 });
 
+describe('EvaluationState: exporting the baseline', () => {
+  it('shows where the export went and how it was checked, or why it failed', async () => {
+    let fail = false;
+    const t = new FakeTransport({
+      'export.baseline': () => {
+        if (fail) throw new Error('Only the keyword baseline of classification and intent runs can be exported.');
+        return { path: '/home/exports/run-1/baseline-onnx', files: ['model.onnx'], sizeBytes: 10, checked: 'Checked in ONNX Runtime on 3 validation examples.' };
+      },
+    });
+    const s = new EvaluationState(new ApiClient(t));
+    await s.exportBaseline(1);
+    expect(s.baselineExport).toEqual({ busy: false, error: null, result: { path: '/home/exports/run-1/baseline-onnx', files: ['model.onnx'], sizeBytes: 10, checked: 'Checked in ONNX Runtime on 3 validation examples.' } });
+    expect(t.calls.at(-1)?.params).toEqual({ runId: 1 });
+    fail = true;
+    await s.exportBaseline(1);
+    expect(s.baselineExport).toMatchObject({ busy: false, result: null, error: expect.stringContaining('Only the keyword baseline') });
+  });
+});
+
 describe('TryState', () => {
   it('asks the run for its task, and shows only the answer to the latest input', async () => {
     const pending: ((v: unknown) => void)[] = [];
