@@ -253,6 +253,19 @@ export async function probeDevices(platform: NodeJS.Platform = process.platform)
   return out;
 }
 
+/**
+ * What to report when the probe could not finish (its child process crashed or hung, as a GPU
+ * driver can): the CPU, which needs no probe to train, and every other device unavailable with
+ * the reason. Probing again in the app's own process could crash or hang the app itself.
+ */
+export function unprobedStatuses(why: string): DeviceStatus[] {
+  return DEVICES.map((device) =>
+    device === 'cpu'
+      ? { device, training: true, usable: true, works: true, reason: 'CPU works and trains.' }
+      : { device, training: false, usable: false, works: false, reason: `${LABEL[device]} was not checked: ${why}; training uses the CPU.` },
+  );
+}
+
 // The probe opens a session per provider and runs a training step (about 0.4 s without a GPU
 // adapter, seconds on a software one): once per process, shared by the trainer and the API.
 let cached: Promise<DeviceStatus[]> | undefined;

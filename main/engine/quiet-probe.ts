@@ -45,7 +45,7 @@ function childCommand(name: string): { file: string; execArgv: string[]; env: No
  */
 export function runQuietChild<T>(name: string, timeoutMs = 120_000): Promise<T> {
   const cmd = childCommand(name);
-  if (!cmd) return Promise.reject(new Error(`the ${name} helper is not part of this build`));
+  if (!cmd) return Promise.reject(new HelperUnavailableError(`the ${name} helper is not part of this build`));
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   fs.writeSync(fd, `\n--- ${new Date().toISOString()} ${name} (pid ${process.pid}) ---\n`);
@@ -65,19 +65,32 @@ export function runQuietChild<T>(name: string, timeoutMs = 120_000): Promise<T> 
       finish(new Error(`the ${name} helper did not answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     child.once('message', (m) => finish(undefined, m as T));
-    child.once('error', (err) => finish(err));
+    child.once('error', (err) => finish(new HelperUnavailableError(`the ${name} helper could not start (${err.message})`)));
     // 'close', not 'exit': it comes after the IPC channel has delivered the child's message.
     child.once('close', (code, signal) => finish(new Error(`the ${name} helper exited (${signal ?? `code ${code}`}) without a result; see ${logFile}`)));
   });
 }
 
-/** The device probe in a child process, native output to the log; in this process when the child cannot run (noisier, same result). */
+/** The child could not be started at all (not that it failed): nothing was probed yet. */
+export class HelperUnavailableError extends Error {
+  override readonly name = 'HelperUnavailableError';
+}
+
+/**
+ * The device probe in a child process, native output to the log. When the child cannot start,
+ * the probe runs in this process (noisier, same result); when it crashed or hung, only the CPU
+ * is reported usable, with the reason.
+ */
 export async function probeDevicesQuietly(): Promise<DeviceStatus[]> {
   try {
     return await runQuietChild<DeviceStatus[]>('probe-child');
   } catch (err) {
-    fs.appendFileSync(logFile, `device probe in a child process failed (${err instanceof Error ? err.message : String(err)}); probing in this process\n`);
-    const { probeDevices } = await import('./devices.ts');
-    return probeDevices();
+    const why = err instanceof Error ? err.message : String(err);
+    const devices = await import('./devices.ts');
+    if (err instanceof HelperUnavailableError) {
+      fs.appendFileSync(logFile, `${why}; probing in this process\n`);
+      return devices.probeDevices();
+    }
+    return devices.unprobedStatuses(`the device probe ended abnormally (${why})`);
   }
 }

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nativeLogFile, runQuietChild, setNativeLogFile } from '../../main/engine/quiet-probe.ts';
+import { unprobedStatuses } from '../../main/engine/devices.ts';
+import { HelperUnavailableError, nativeLogFile, runQuietChild, setNativeLogFile } from '../../main/engine/quiet-probe.ts';
+import { chooseDevice } from '../../main/train/device.ts';
 import { ROOT, runCli, tempDir } from '../data/helpers.ts';
 
 const { dir, cleanup } = tempDir('bert-studio-quiet-');
@@ -23,6 +25,24 @@ describe('native output of the device probe', () => {
     const text = fs.readFileSync(log, 'utf8');
     expect(text).toContain('error: XDG_RUNTIME_DIR is invalid or not set in the environment.');
     expect(text).toContain('Warning: Vulkan shaderUniform*ArrayDynamicIndexing required.');
+  }, 60_000);
+
+  it('a child that dies without answering is an error naming the log (not a helper that could not start); the CPU is then reported alone', async () => {
+    const log = path.join(dir, 'logs', 'crash.log');
+    const before = nativeLogFile();
+    setNativeLogFile(log);
+    try {
+      const err = await runQuietChild(path.join(ROOT, 'test/fixtures/engine/crashing-child.ts')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(HelperUnavailableError);
+      expect((err as Error).message).toBe(`the ${path.join(ROOT, 'test/fixtures/engine/crashing-child.ts')} helper exited (code 139) without a result; see ${log}`);
+    } finally {
+      setNativeLogFile(before);
+    }
+    expect(fs.readFileSync(log, 'utf8')).toContain('Segmentation fault in a driver (simulated)');
+    const statuses = unprobedStatuses('the device probe ended abnormally (code 139)');
+    expect(statuses.filter((s) => s.training).map((s) => s.device)).toEqual(['cpu']);
+    expect(chooseDevice('auto', statuses)).toEqual({ device: 'cpu', reason: 'WebGPU was not checked: the device probe ended abnormally (code 139); training uses the CPU.' });
   }, 60_000);
 
   it('bert-studio devices prints only its own sentences; the probe\'s child wrote to <home>/logs/native.log', async () => {
