@@ -101,9 +101,10 @@ export interface EngineModel {
   /**
    * Brings the host copy of parameters and AdamW moments up to date. A model whose training
    * state lives on a GPU (device-resident) reads it back only here: call it before
-   * parameters(), optimizerState() or exportOnnx() after training steps. No-op on the CPU.
+   * parameters(), optimizerState() or exportOnnx() after training steps ('parameters': only
+   * what parameters() and exportOnnx() need, as for best weights). No-op on the CPU.
    */
-  syncToHost(): Promise<void>;
+  syncToHost(what?: 'parameters' | 'all'): Promise<void>;
   /** Hugging Face names → current values (copies); after syncToHost() when the model trained on a GPU. */
   parameters(): Map<string, TensorData>;
   setParameters(p: Map<string, TensorData>): void;

@@ -283,7 +283,7 @@ export class OrtEngineModel implements EngineModel {
   }
 
   /** Parameters and moments already live on the host. */
-  async syncToHost(): Promise<void> {}
+  async syncToHost(_what?: 'parameters' | 'all'): Promise<void> {}
 
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];

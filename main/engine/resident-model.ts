@@ -24,8 +24,11 @@ interface Compiled extends StaticSession {
 }
 
 const scalarF32 = (x: number): HostTensor => ({ dtype: 'float32', shape: [], data: Float32Array.of(x) });
-/** Sessions kept open: each bucket of a run needs one per graph kind; the oldest is released past this. */
-const MAX_SESSIONS = 12;
+/**
+ * Sessions kept open: a run needs one per graph kind (train, eval) × batch size × sequence bucket
+ * (7 buckets up to 128 tokens); the least recently used is released past this.
+ */
+const MAX_SESSIONS = 16;
 const MICRO_KEY_STRIDE = 2 ** 24;
 
 type Kind = 'p' | 'm' | 'v';
@@ -269,13 +272,14 @@ export class ResidentEngineModel implements EngineModel {
     return res;
   }
 
-  async syncToHost(): Promise<void> {
+  async syncToHost(what: 'parameters' | 'all' = 'all'): Promise<void> {
+    const kinds: Kind[] = what === 'parameters' ? ['p'] : ['p', 'm', 'v'];
     for (const [key, t] of this.dev) {
       const kind = key.split('.')[0] as Kind;
-      if (this.fresh.has(kind)) continue;
+      if (this.fresh.has(kind) || !kinds.includes(kind)) continue;
       this.host.set(key, (await readBack(t, this.device)).data as Float32Array);
     }
-    this.fresh.add('p').add('m').add('v');
+    for (const k of kinds) this.fresh.add(k);
   }
 
   private needFresh(kind: Kind): void {

@@ -142,7 +142,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       const d = updateEarlyStopping(esCfg, state.early, value, { step: state.globalStep, epoch: epochFloat });
       state = { ...state, early: d.state, threshold };
       if (d.improved) {
-        await model.syncToHost();
+        // Best weights need the parameters only, not the AdamW moments (2/3 of the state).
+        await model.syncToHost('parameters');
         writeFileAtomic(bestFile, encodeSafetensors(model.parameters()));
       }
       emit({ type: 'evaluation', step: state.globalStep, epoch: epochFloat, validation: val.metrics, train: gap.metrics, monitor, improved: d.improved, best: d.state.best, bestEpoch: d.state.bestEpoch, patienceLeft: Math.max(0, hp.patience - d.state.wait) });

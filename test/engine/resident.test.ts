@@ -160,6 +160,10 @@ describe('device-resident model on the CPU provider', () => {
       expect(res.layout.groups.map((g) => g.name)).toEqual(['decay', 'nodecay', 'frozen']);
       await res.step(batchOf(4, 8, seqcls), { lr: 1e-2, step: 1, seed: 1, dropout: false });
       expect(() => res.parameters()).toThrow(/syncToHost/);
+      // Best weights read the parameters back, not the moments.
+      await res.syncToHost('parameters');
+      expect(res.parameters().size).toBe(res.specs.length);
+      expect(() => res.optimizerState()).toThrow(/syncToHost/);
       await res.syncToHost();
       const after = res.parameters();
       for (const name of ['bert.embeddings.word_embeddings.weight', 'bert.encoder.layer.0.output.dense.weight']) expect(Array.from(after.get(name)!.data)).toEqual(Array.from(w.get(name)!.data));
