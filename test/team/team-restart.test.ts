@@ -24,7 +24,7 @@ const as = (s: TeamServer, user: string): Call => async (method, params) => {
   const db = openTeamDb(home);
   const uploads = new UploadRegistry();
   uploads.add(user, FIXTURE);
-  const h = guardedHandlers(s.api.handlers, user, { access: new ProjectAccess(db, s.api.store), uploads, maxUploadBytes: 1 << 30 }) as unknown as Record<string, (p: unknown, c: { caller: string }) => unknown>;
+  const h = guardedHandlers(s.api.handlers, user, { access: new ProjectAccess(db, s.api.store), uploads, maxUploadBytes: 1 << 30, baseModels: async () => new Set<string>() }) as unknown as Record<string, (p: unknown, c: { caller: string }) => unknown>;
   try {
     return await h[method]!(params, { caller: 'test' });
   } finally {

@@ -132,6 +132,18 @@ describe('training server: users and their projects', () => {
     expect(http.status).toBe(404);
   });
 
+  it('lets bob train only on base models the server offers, not on a folder of the server', async () => {
+    const bob = await connect(tokens.bob);
+    const mine = (await bob.call('projects.create', { name: 'Bob data' })) as ProjectSummary;
+    const up = await request(`${server.url}/api/uploads?name=bob.csv`, cert.certPem, { method: 'PUT', token: tokens.bob, body: fs.readFileSync(FIXTURE) });
+    const file = (JSON.parse(up.body) as { path: string }).path;
+    const { dataset: d } = (await bob.call('import.commit', { projectId: mine.id, path: file, task: 'classification', mapping: { text: 'text', label: 'label' }, splits: { mode: 'random', train: 0.8, validation: 0.1, test: 0.1, seed: 1 } })) as { dataset: DatasetSummary };
+    // A trained model folder of another user's run, named as if it were a base model id.
+    const r = await bob.raw('runs.estimate', { datasetId: d.id, base: { kind: 'pretrained', modelId: path.join(home, 'runs', '1', 'model') } });
+    expect(r).toMatchObject({ error: { code: 'forbidden', message: expect.stringMatching(/not one this training server offers/) } });
+    expect(await bob.raw('runs.estimate', { datasetId: d.id, base: { kind: 'scratch', size: 'tiny' } })).toMatchObject({ result: { presets: expect.any(Array) } });
+  });
+
   it('lets bob into a project alice’s admin shared with him, but not rename or delete it', async () => {
     const db = openTeamDb(home);
     shareProject(db, server.api.store, project.id, 'bob');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ApiHandlers, CallContext, Handler } from '../../api/dispatch.ts';
-import type { CommandName, EventData, EventName, ParamsOf, ProjectSummary, ResultOf } from '../../api/contract.ts';
+import type { BaseModel, CommandName, EventData, EventName, ParamsOf, ProjectSummary, ResultOf } from '../../api/contract.ts';
 import { ApiFailure } from '../../api/errors.ts';
 import type { ProjectAccess } from './access.ts';
 
@@ -11,6 +11,8 @@ export interface GuardContext {
   readonly maxUploadBytes: number;
   /** Files a user uploaded: the only paths their imports may read on the server. */
   readonly uploads: UploadRegistry;
+  /** Ids of the base models the administrator added (the server's manifest). */
+  readonly baseModels: () => Promise<ReadonlySet<string>>;
 }
 
 /** Per-user sets of uploaded files; an import names one of these or is refused. */
@@ -53,6 +55,11 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
   const { access } = g;
   const upload = (file: string) => {
     if (!g.uploads.has(user, file)) refuse('On a training server, import a file you uploaded: choose it again in the Import screen.');
+  };
+  // A pretrained base must be one the administrator added: the store also accepts a folder path
+  // there, which would let a user train on (and download) any model folder on the server.
+  const base = async (b: BaseModel) => {
+    if (b.kind === 'pretrained' && !(await g.baseModels()).has(b.modelId)) refuse(`The base model '${b.modelId}' is not one this training server offers. Pick one from the list, or ask the administrator to add it (bert-studio models add).`);
   };
   const rules: Guarded = {
     'app.info': async (p, c, next) => ({ ...(await next(p, c)), home: 'training server' }),
@@ -113,8 +120,16 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'models.addFolder': () => refuse('On a training server the administrator adds base models on the server: bert-studio models add FOLDER.'),
     'models.download': (p, c, next) => next(p, c),
     'models.cancelDownload': (p, c, next) => next(p, c),
-    'runs.estimate': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
-    'runs.start': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'runs.estimate': async (p, c, next) => {
+      access.checkDataset(p.datasetId, user);
+      await base(p.base);
+      return next(p, c);
+    },
+    'runs.start': async (p, c, next) => {
+      access.checkDataset(p.datasetId, user);
+      await base(p.base);
+      return next(p, c);
+    },
     'runs.pause': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
     'runs.resume': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),
     'runs.cancel': (p, c, next) => (access.checkRun(p.runId, user), next(p, c)),

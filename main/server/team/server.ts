@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApi, type Api } from '../../api/services/index.ts';
+import { readManifest } from '../../models/hub/manifest.ts';
 import { VERSION } from '../../version.ts';
 import { ProjectAccess } from './access.ts';
 import { guardedHandlers, UploadRegistry } from './guard.ts';
@@ -35,7 +36,7 @@ export interface TeamServer {
   close(): Promise<void>;
 }
 
-const HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+const HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'strict-transport-security': 'max-age=31536000' };
 const UNAUTHORIZED = 'Unauthorized';
 
 /** Discards (never stores) what is still coming for at most 2 s, so the client can read our answer, then closes. */
@@ -65,8 +66,9 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
   const uploads = new UploadRegistry();
   const limiter = new LoginLimiter(opts.maxLoginFailures ?? 10);
   const uploadsDir = path.join(opts.home, 'tmp', 'uploads');
+  const baseModels = async () => new Set((await readManifest(opts.home)).models.map((m) => m.id));
   const guards = new Map<string, ReturnType<typeof guardedHandlers>>();
-  const handlersFor = (user: string) => guards.get(user) ?? guards.set(user, guardedHandlers(api.handlers, user, { access, uploads, maxUploadBytes })).get(user)!;
+  const handlersFor = (user: string) => guards.get(user) ?? guards.set(user, guardedHandlers(api.handlers, user, { access, uploads, maxUploadBytes, baseModels })).get(user)!;
 
   const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
   /** The user of a request, or the refusal to send: 429 while the address is blocked, else 401. */
