@@ -152,6 +152,7 @@ describe('training server: users and their projects', () => {
     expect(((await bob.call('projects.list', {})) as ProjectSummary[]).map((p) => p.name)).toContain('alice/Tickets');
     expect(((await bob.call('datasets.list', { projectId: project.id })) as DatasetSummary[]).map((d) => d.id)).toEqual([dataset.id]);
     expect(await bob.raw('projects.delete', { projectId: project.id })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await bob.raw('datasets.delete', { datasetId: dataset.id })).toMatchObject({ error: { code: 'forbidden' } });
   });
 
   it('refuses an oversized upload mid-stream and stores nothing', async () => {

@@ -38,13 +38,13 @@ export class ProjectAccess {
     if (!getProject(this.store, projectId)) throw notFound('This project');
     const role = this.roleOf(projectId, user);
     if (role === undefined) throw new ApiFailure('forbidden', 'This project belongs to another user of the training server. Ask its owner to share it with you.');
-    if (need === 'owner' && role !== 'owner') throw new ApiFailure('forbidden', 'Only the owner of this shared project can rename or delete it.');
+    if (need === 'owner' && role !== 'owner') throw new ApiFailure('forbidden', 'Only the owner of this shared project can rename or delete it, or delete its data.');
   }
 
-  checkDataset(datasetId: number, user: string): void {
+  checkDataset(datasetId: number, user: string, need: Role = 'shared'): void {
     const d = getDataset(this.store, datasetId);
     if (!d) throw notFound('This dataset');
-    this.checkProject(d.projectId, user);
+    this.checkProject(d.projectId, user, need);
   }
 
   checkRun(runId: number, user: string): void {

@@ -115,7 +115,7 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'import.cancel': (p, c, next) => next({ jobId: jobOf(user, p.jobId) ?? '' }, c),
     'datasets.list': (p, c, next) => (access.checkProject(p.projectId, user), next(p, c)),
     'datasets.get': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
-    'datasets.delete': (p, c, next) => (access.checkDataset(p.datasetId, user), next(p, c)),
+    'datasets.delete': (p, c, next) => (access.checkDataset(p.datasetId, user, 'owner'), next(p, c)),
     'models.list': (p, c, next) => next(p, c),
     'models.addFolder': () => refuse('On a training server the administrator adds base models on the server: bert-studio models add FOLDER.'),
     'models.download': (p, c, next) => next(p, c),
