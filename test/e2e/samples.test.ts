@@ -13,6 +13,10 @@ describe('Try a sample: a new user with no data', () => {
 
   it('opens the Banking77 intents sample as a project, ready to train', async () => {
     const { page } = h;
+    // Each card says what its default run ends with (measured; README "Samples and the demo").
+    const samples = page.locator('.sample');
+    await expect(samples.count()).resolves.toBe(4);
+    for (const card of await samples.all()) await expect(card.locator('.expect').textContent()).resolves.toMatch(/(\d+%|F1 of about 0\.\d+|F1 about 0\.\d+)/);
     await page.getByRole('button', { name: 'Try the Banking77 intents sample' }).click();
     await page.getByRole('heading', { name: 'Base model', exact: true }).waitFor();
     await goTo(page, 'Data file');
