@@ -26,7 +26,7 @@ export async function serveTeam(ctx: CommandContext, args: ParsedArgs, listen: s
   if (tls) ctx.out.info(`Certificate SHA-256 fingerprint (clients pin it): ${tls.fingerprint}${tls.generated ? `\n  (self-signed, made by the server: ${tls.generated})` : ''}`);
   if (server.resumed.length) ctx.out.info(`Resuming interrupted runs from their checkpoints: ${server.resumed.join(', ')}`);
   ctx.out.info('Users log in with tokens from `bert-studio users add NAME`. Press Ctrl+C to stop.');
-  ctx.out.result({ url: server.url, port: server.port, fingerprint: tls?.fingerprint ?? null, resumed: server.resumed });
+  if (ctx.json) ctx.out.result({ url: server.url, port: server.port, fingerprint: tls?.fingerprint ?? null, resumed: server.resumed });
   await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
   await server.close();
 }
