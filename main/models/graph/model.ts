@@ -79,7 +79,9 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   const targets = opts.withLoss ? labelInputs(g, head) : {};
   const seed = opts.training && !opts.keysInput ? g.input('seed', 'int64', []) : undefined;
   const step = opts.training && !opts.keysInput ? g.input('step', 'int64', []) : undefined;
-  const keys = opts.training && opts.keysInput ? g.input('dropout_keys', 'int32', ['dropout_sites']) : undefined;
+  // Declared at the first dropout site: a model with every dropout probability 0 takes no keys.
+  let keys: Value | undefined;
+  const keyInput = (): Value => (keys ??= g.input('dropout_keys', 'int32', ['dropout_sites']));
   const params: ParamSpec[] = [];
   const paramValues = new Map<string, Value>();
   let site = 0;
@@ -97,7 +99,7 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
     },
     dropout(x, p) {
       if (p <= 0) return x;
-      if (keys) return dropoutMask(x, p, o.gather(keys, g.scalar(site++, 'int64')));
+      if (opts.training && opts.keysInput) return dropoutMask(x, p, o.gather(keyInput(), g.scalar(site++, 'int64')));
       if (!seed || !step) return x;
       return dropoutMask(x, p, siteKey(seed, step, site++));
     },
