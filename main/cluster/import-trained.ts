@@ -52,7 +52,9 @@ export async function importTrainedRun(store: Store, home: string, dir: string, 
   if (validation.length === 0) ({ train, validation } = holdOutValidation(train, spec.hp.seed));
   const test = loadExamples(store, source.datasetId, 'test');
 
-  const run = createRun(store, { projectId: source.projectId, datasetId: source.datasetId, task: source.task, baseModel: source.baseModel, config: { ...source.config, importedFrom: folder, sourceRun: sourceRunId }, device: 'cluster (imported)' });
+  // The source run's settings, not its device plan: this model was trained elsewhere.
+  const { plan: _plan, ...settings } = source.config;
+  const run = createRun(store, { projectId: source.projectId, datasetId: source.datasetId, task: source.task, baseModel: source.baseModel, config: { ...settings, importedFrom: folder, sourceRun: sourceRunId }, device: 'cluster (imported)' });
   const modelDir = path.join(runDirOf(home, run.id), 'model');
   try {
     fs.mkdirSync(modelDir, { recursive: true });
