@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitEntityMemory, tagWithMemory } from '../../main/baseline/ner-memorize.ts';
 import { answerByOverlap } from '../../main/baseline/qa-overlap.ts';
-import { trainBaseline } from '../../main/baseline/train-baseline.ts';
+import { evenSample, trainBaseline } from '../../main/baseline/train-baseline.ts';
 import type { ClassificationExample, IntentExample, NerExample, QaExample } from '../../main/tasks/types.ts';
 
 const c = (text: string, ...labels: string[]): ClassificationExample => ({ text, labels });
@@ -94,5 +94,12 @@ describe('word-overlap baseline: QA', () => {
     expect(r.kind).toBe('word-overlap');
     expect(r.metrics.validation.exact_match).toBe(0.5);
     expect(r.metrics.validation.f1).toBe(0.5);
+  });
+});
+
+describe('training size', () => {
+  it('learns from an even sample when the training split is very large', () => {
+    expect(evenSample([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4)).toEqual([0, 2, 5, 7]);
+    expect(evenSample([1, 2], 4)).toEqual([1, 2]);
   });
 });
