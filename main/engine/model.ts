@@ -2,6 +2,7 @@
 // train/eval graphs once per phase, and runs them. Sessions are cached per phase.
 import type { AdamWConfig, Batch, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
 import { checkBatch, hasTargets, inputFeeds, targetFeeds } from './feeds.ts';
+import { FORWARD_FIELDS, stepMicroBatches } from './micro-batches.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import { serialize } from '../graph/onnx.ts';
 import { RowGradSum } from './row-grad-sum.ts';
@@ -21,8 +22,6 @@ export interface DetailedStep extends StepResult {
   outputs: Record<string, HostTensor>;
 }
 
-/** Dropout keys of micro-batches k > 0 of a step: step + k·2^24 (see MicroBatchOptions.dropoutKey). */
-const MICRO_KEY_STRIDE = 2 ** 24;
 
 function checkStep(step: number): void {
   if (!Number.isInteger(step) || step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${step}.`);
@@ -105,16 +104,7 @@ export class OrtEngineModel implements EngineModel {
     }
     checkStep(opts.step);
     if (this.pending) throw new Error('Gradients are already being accumulated; call applyUpdate() before step().');
-    const total = batches.reduce((n, b) => n + b.batch, 0);
-    let loss = 0;
-    for (let k = 0; k < batches.length; k++) {
-      // Each micro-batch's share of the examples: 1/A when they are equal (HF's loss / A).
-      const lossScale = batches[k].batch / total;
-      const r = await this.accumulate(batches[k], { seed: opts.seed, dropout: opts.dropout, dropoutKey: opts.step + k * MICRO_KEY_STRIDE, lossScale });
-      loss += lossScale * r.loss;
-    }
-    const { gradNorm } = await this.applyUpdate({ lr: opts.lr, step: opts.step });
-    return { loss, gradNorm };
+    return stepMicroBatches(this, batches, opts);
   }
 
   async accumulate(batch: Batch, opts: MicroBatchOptions): Promise<{ loss: number }> {
@@ -234,8 +224,7 @@ export class OrtEngineModel implements EngineModel {
     const feeds = { ...inputFeeds(batch, this.tokenTypes), ...(withLoss ? targetFeeds(batch, this.head) : {}), ...this.paramFeeds() };
     const out = await session.run(feeds);
     const res: ForwardResult = { dims: {} };
-    const fields: Record<string, 'logits' | 'startLogits' | 'endLogits' | 'slotLogits'> = { logits: 'logits', start_logits: 'startLogits', end_logits: 'endLogits', slot_logits: 'slotLogits' };
-    for (const [name, field] of Object.entries(fields)) {
+    for (const [name, field] of Object.entries(FORWARD_FIELDS)) {
       const t = out[name];
       if (!t) continue;
       res[field] = t.data as Float32Array;

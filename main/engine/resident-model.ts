@@ -6,6 +6,7 @@
 import type { AdamWConfig, Batch, EngineModel, ForwardResult, HeadSpec, MicroBatchOptions, StepOptions, StepResult, TensorData, UpdateOptions } from './api.ts';
 import { bucketSeq, cutSeq, padBatch } from './buckets.ts';
 import { checkBatch, hasTargets, inputFeeds, maxSequence, targetFeeds } from './feeds.ts';
+import { FORWARD_FIELDS, stepMicroBatches } from './micro-batches.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import type { Graph } from '../graph/ir.ts';
 import { exportForward, type DetailedStep } from './model.ts';
@@ -29,7 +30,6 @@ const scalarF32 = (x: number): HostTensor => ({ dtype: 'float32', shape: [], dat
  * (7 buckets up to 128 tokens); the least recently used is released past this.
  */
 const MAX_SESSIONS = 16;
-const MICRO_KEY_STRIDE = 2 ** 24;
 
 type Kind = 'p' | 'm' | 'v';
 const stateKey = (kind: Kind, g: GroupName) => `${kind}.${g}`;
@@ -147,15 +147,7 @@ export class ResidentEngineModel implements EngineModel {
       return { loss, gradNorm };
     }
     if (this.acc) throw new Error('Gradients are already being accumulated; call applyUpdate() before step().');
-    const total = batches.reduce((n, b) => n + b.batch, 0);
-    let loss = 0;
-    for (let k = 0; k < batches.length; k++) {
-      const lossScale = batches[k].batch / total;
-      const r = await this.accumulate(batches[k], { seed: opts.seed, dropout: opts.dropout, dropoutKey: opts.step + k * MICRO_KEY_STRIDE, lossScale });
-      loss += lossScale * r.loss;
-    }
-    const { gradNorm } = await this.applyUpdate({ lr: opts.lr, step: opts.step });
-    return { loss, gradNorm };
+    return stepMicroBatches(this, batches, opts);
   }
 
   async stepDetailed(batch: Batch, opts: StepOptions, diagnostics: boolean): Promise<DetailedStep> {
@@ -258,8 +250,7 @@ export class ResidentEngineModel implements EngineModel {
     const feeds: Record<string, Feed> = { ...inputFeeds(b, this.tokenTypes), ...(withLoss ? targetFeeds(b, this.head) : {}), ...(await this.state(['p'], this.groups())) };
     const out = (await runStatic(c, feeds)).host;
     const res: ForwardResult = { dims: {} };
-    const fields: Record<string, 'logits' | 'startLogits' | 'endLogits' | 'slotLogits'> = { logits: 'logits', start_logits: 'startLogits', end_logits: 'endLogits', slot_logits: 'slotLogits' };
-    for (const [name, field] of Object.entries(fields)) {
+    for (const [name, field] of Object.entries(FORWARD_FIELDS)) {
       const t = out[name];
       if (!t) continue;
       // Per-token outputs [B, S', ...] are cut back to the batch's own length S.
