@@ -1,7 +1,15 @@
 import type { Command } from '../command.ts';
 import { str } from '../parse.ts';
-import { getProject, listRuns } from '../../store/index.ts';
+import { baselineShortName } from '../../baseline/advice.ts';
+import { getBaseline, getProject, listRuns } from '../../store/index.ts';
 import { projectFilter, withStore } from './datasets.ts';
+import type { Baseline } from '../../store/types.ts';
+
+/** The run's baseline on its monitored metric (validation), for the list: `{ baseline: { kind, name: value } }`. */
+function baselineOf(b: Baseline | undefined, metric: string | null): { baseline: Record<string, string | number> | null } {
+  if (!b || !metric || b.validation[metric] === undefined) return { baseline: null };
+  return { baseline: { kind: b.kind, [metric]: b.validation[metric] } };
+}
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -13,6 +21,7 @@ export const runsCommand: Command = {
     const runs = await withStore(ctx.home, (store) => {
       const projectId = projectFilter(store, projectName);
       return listRuns(store, projectId === undefined ? {} : { projectId }).map((r) => ({
+        ...baselineOf(getBaseline(store, r.id), r.bestMetricName),
         id: r.id,
         project: getProject(store, r.projectId)?.name ?? null,
         dataset: r.datasetId,
@@ -33,7 +42,8 @@ export const runsCommand: Command = {
         : runs
             .map((r) => {
               const best = r.best_metric ? Object.entries(r.best_metric).map(([k, v]) => `${k} ${v?.toFixed(4)}`).join('') : '-';
-              return `${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${r.task.padEnd(14)} ${best.padEnd(22)} ${r.base_model}${r.error ? `  (${r.error})` : ''}`;
+              const b = r.baseline ? ` (${baselineShortName(String(r.baseline.kind))} ${Object.entries(r.baseline).filter(([k]) => k !== 'kind').map(([, v]) => Number(v).toFixed(4)).join('')})` : '';
+              return `${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${r.task.padEnd(14)} ${best.padEnd(22)} ${r.base_model}${b}${r.error ? `  (${r.error})` : ''}`;
             })
             .join('\n'),
     );
