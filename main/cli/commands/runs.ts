@@ -21,7 +21,6 @@ export const runsCommand: Command = {
     const runs = await withStore(ctx.home, (store) => {
       const projectId = projectFilter(store, projectName);
       return listRuns(store, projectId === undefined ? {} : { projectId }).map((r) => ({
-        ...baselineOf(getBaseline(store, r.id), r.bestMetricName),
         id: r.id,
         project: getProject(store, r.projectId)?.name ?? null,
         dataset: r.datasetId,
@@ -34,6 +33,7 @@ export const runsCommand: Command = {
         best_metric: r.bestMetricName ? { [r.bestMetricName]: r.bestMetric } : null,
         error: r.error,
         created_at: r.createdAt,
+        ...baselineOf(getBaseline(store, r.id), r.bestMetricName),
       }));
     });
     ctx.out.result({ runs }, () =>
