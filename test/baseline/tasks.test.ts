@@ -81,19 +81,22 @@ describe('word-overlap baseline: QA', () => {
 
   it('picks the sentence sharing most question words and the best-overlap span in it', () => {
     // Sentence 2 shares eiffel, tower, built. "1889": window was/built/in + by/gustave/eiffel → 2
-    // (built, eiffel); "gustave": only eiffel → 1; spans that start or end on "was", "in", "by" are skipped.
+    // (built, eiffel), and so does the longer "1889 by Gustave", which wins the tie; "Gustave"
+    // alone has only eiffel → 1; spans that start or end on "was", "in", "by" are skipped.
     const p = answerByOverlap(q('a', 'When was the Eiffel Tower built?', '1889'));
-    expect(p.answer).toBe('1889');
-    expect(context.slice(p.start, p.end)).toBe('1889');
+    expect(p.answer).toBe('1889 by Gustave');
+    expect(context.slice(p.start, p.end)).toBe('1889 by Gustave');
     expect(answerByOverlap({ ...q('b', 'Who painted it?', 'x'), answers: [] }).answer).toBe('');
   });
 
-  it('scores with SQuAD exact match and F1 (1/2 each: one right, one wrong)', () => {
+  it('scores with SQuAD exact match and F1 (F1 (1/2 + 2/5) / 2 = 0.45)', () => {
+    // Both questions get "1889 by Gustave": against "1889" P 1/3, R 1 → F1 1/2; against
+    // "Gustave Eiffel" P 1/3, R 1/2 → F1 2/5. No exact match.
     const validation = [q('a', 'When was the Eiffel Tower built?', '1889'), q('b', 'Who built the Eiffel Tower?', 'Gustave Eiffel')];
     const r = trainBaseline({ task: 'qa', train: [], validation, labels: { names: [] } });
     expect(r.kind).toBe('word-overlap');
-    expect(r.metrics.validation.exact_match).toBe(0.5);
-    expect(r.metrics.validation.f1).toBe(0.5);
+    expect(r.metrics.validation.exact_match).toBe(0);
+    expect(r.metrics.validation.f1).toBeCloseTo(0.45, 10);
   });
 });
 
