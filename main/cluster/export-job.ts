@@ -10,7 +10,7 @@ import { ACCELERATE_CONFIG, jobReadme, REQUIREMENTS } from './job-text.ts';
 import { JobExportError, jobData, jobFile, type JobFile } from './job-spec.ts';
 
 const PYTHON_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'python');
-export const PYTHON_FILES = ['train.py', 'studio_metrics.py'] as const;
+export const PYTHON_FILES = ['train.py', 'studio_metrics.py', 'studio_ner.py'] as const;
 
 export interface ExportedJob {
   folder: string;
@@ -46,8 +46,8 @@ export async function exportJob(store: Store, home: string, runId: number, out: 
     // The trainer learned the run's vocabulary into its run folder; reuse it, or learn the same one.
     const runDir = runDirOf(home, runId);
     const work = fs.existsSync(path.join(runDir, 'tokenizer', 'vocab.txt')) ? runDir : path.join(folder, '.work');
-    const prepared = await prepareModel({ task: 'classification', base: d.spec.base, labels: d.labels, trainTexts: textsOf('classification', d.splits.train), workDir: work, seed: d.spec.hp.seed, maxLength: d.spec.hp.maxLength });
-    saveModelFolder(path.join(folder, 'base'), { config: prepared.config, head: getTask('classification').headSpec(d.labels), labels: d.labels, params: prepared.weights, tokenizerDir: prepared.tokenizerDir, maxLength: d.spec.hp.maxLength, task: 'classification' });
+    const prepared = await prepareModel({ task: d.task, base: d.spec.base, labels: d.labels, trainTexts: textsOf(d.task, d.splits.train), workDir: work, seed: d.spec.hp.seed, maxLength: d.spec.hp.maxLength });
+    saveModelFolder(path.join(folder, 'base'), { config: prepared.config, head: getTask(d.task).headSpec(d.labels), labels: d.labels, params: prepared.weights, tokenizerDir: prepared.tokenizerDir, maxLength: d.spec.hp.maxLength, task: d.task });
     if (work !== runDir) fs.rmSync(work, { recursive: true, force: true });
     base = { kind: 'scratch', path: 'base', source: baseModelName(d.spec.base) };
   } else {

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.ts';
 import { getDataset, getRun, loadExamples } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
-import type { ClassificationExample, LabelSet } from '../tasks/types.ts';
+import type { ClassificationExample, LabelSet, NerExample } from '../tasks/types.ts';
 import { holdOutValidation, type RunSpec } from '../train/run-service.ts';
 import { VERSION } from '../version.ts';
 
@@ -15,7 +15,7 @@ export interface JobFile {
   format: 1;
   app: string;
   run: number;
-  task: 'classification';
+  task: JobTask;
   labels: LabelSet;
   monitor: string;
   hp: RunSpec['hp'];
@@ -26,13 +26,18 @@ export interface JobFile {
   splits: Record<'train' | 'validation' | 'test', number>;
 }
 
+/** The tasks train.py repeats (the others have no transformers.Trainer counterpart written yet). */
+export type JobTask = 'classification' | 'ner';
+type JobExample = ClassificationExample | NerExample;
+
 export interface JobData {
+  task: JobTask;
   spec: RunSpec;
   projectId: number;
   datasetId: number;
   labels: LabelSet;
   monitor: string;
-  splits: Record<'train' | 'validation' | 'test', ClassificationExample[]>;
+  splits: Record<'train' | 'validation' | 'test', JobExample[]>;
 }
 
 /**
@@ -43,17 +48,23 @@ export interface JobData {
 export function jobData(store: Store, runId: number): JobData {
   const run = getRun(store, runId);
   if (!run) throw new JobExportError(`There is no run ${runId}. List runs with: bert-studio runs`);
-  if (run.task !== 'classification') throw new JobExportError(`Run ${runId} is a ${run.task} run; export-job writes text classification jobs only so far. Export a classification run, or train this one in the app.`);
+  if (run.task !== 'classification' && run.task !== 'ner') throw new JobExportError(`Run ${runId} is a ${run.task} run; export-job writes text classification and NER jobs so far. Export one of those, or train this one in the app.`);
+  const jobTask: JobTask = run.task;
   const spec = run.config as unknown as RunSpec;
   if (run.datasetId === null || !getDataset(store, run.datasetId)) throw new JobExportError(`The dataset of run ${runId} was deleted, so its job cannot be written. Export a run whose dataset still exists.`);
-  const strip = (rows: ClassificationExample[]) => rows.map((r) => ({ text: r.text, labels: r.labels }));
-  let train = strip(loadExamples<'classification'>(store, run.datasetId, 'train'));
-  let validation = strip(loadExamples<'classification'>(store, run.datasetId, 'validation'));
-  const test = strip(loadExamples<'classification'>(store, run.datasetId, 'test'));
+  // Only the fields train.py reads: no row ids or source lines of the user's files.
+  const datasetId = run.datasetId;
+  const load = (split: 'train' | 'validation' | 'test'): JobExample[] =>
+    jobTask === 'ner'
+      ? loadExamples<'ner'>(store, datasetId, split).map((r) => ({ tokens: r.tokens, tags: r.tags }))
+      : loadExamples<'classification'>(store, datasetId, split).map((r) => ({ text: r.text, labels: r.labels }));
+  let train = load('train');
+  let validation = load('validation');
+  const test = load('test');
   if (validation.length === 0) ({ train, validation } = holdOutValidation(train, spec.hp.seed));
-  const task = getTask('classification');
+  const task = getTask(jobTask) as { labelSet(e: readonly JobExample[]): LabelSet; monitor: string; monitorFor?(l: LabelSet): string };
   const labels = task.labelSet([...train, ...validation]);
-  return { spec, projectId: run.projectId, datasetId: run.datasetId, labels, monitor: task.monitorFor?.(labels) ?? task.monitor, splits: { train, validation, test } };
+  return { task: jobTask, spec, projectId: run.projectId, datasetId, labels, monitor: task.monitorFor?.(labels) ?? task.monitor, splits: { train, validation, test } };
 }
 
 export function jobFile(runId: number, d: JobData, base: JobFile['base']): JobFile {
@@ -61,7 +72,7 @@ export function jobFile(runId: number, d: JobData, base: JobFile['base']): JobFi
     format: 1,
     app: VERSION,
     run: runId,
-    task: 'classification',
+    task: d.task,
     labels: d.labels,
     monitor: d.monitor,
     hp: d.spec.hp,

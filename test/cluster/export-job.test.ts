@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, listArtifacts, listMetrics, loadExamples, openStore } from '../../main/store/index.ts';
 import { classificationScores, rocAuc } from '../../main/tasks/metrics/classification-metrics.ts';
+import { seqevalScores } from '../../main/tasks/metrics/seqeval.ts';
 import { runCli } from '../engine/run-cli.ts';
 import { createApi } from '../../main/api/services/index.ts';
 
@@ -55,7 +56,7 @@ describe('bert-studio export-job', () => {
     for (const f of ['README.md', 'requirements.txt', 'accelerate_config.yaml', 'train.py', 'studio_metrics.py']) expect(fs.existsSync(path.join(job, f)), f).toBe(true);
     expect(fs.readFileSync(path.join(job, 'requirements.txt'), 'utf8')).toMatch(/^transformers==\d+\.\d+\.\d+$/m);
     expect(fs.readFileSync(path.join(job, 'README.md'), 'utf8')).toMatch(/accelerate launch .*--multi_gpu[\s\S]*torchrun --nnodes/);
-    const compiled = spawnSync('python3', ['-m', 'py_compile', path.join(job, 'train.py'), path.join(job, 'studio_metrics.py')], { encoding: 'utf8' });
+    const compiled = spawnSync('python3', ['-m', 'py_compile', ...['train.py', 'studio_metrics.py', 'studio_ner.py'].map((f) => path.join(job, f))], { encoding: 'utf8' });
     expect(compiled.status, compiled.stderr).toBe(0);
   });
 
@@ -78,12 +79,20 @@ describe('bert-studio export-job', () => {
     const multiPred = pred.map((p, i) => (i % 5 ? p : []));
     const isPos = gold.map((g) => g[0] === 'b');
     const score = gold.map((_, i) => ((i * 37) % 11) / 11);
+    // NER: strict IOB2 spans, with the malformed sequences models produce (I- after O, type switches).
+    const TAGS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'I-ORG'];
+    const nerGold = Array.from({ length: 30 }, (_, s) => Array.from({ length: 3 + (s % 7) }, (_, i) => TAGS[(s * 3 + i * 5) % 5]!));
+    const nerPred = nerGold.map((g, s) => g.map((t, i) => ((s + i) % 4 === 0 ? TAGS[(s + 2 * i) % 6]! : t)));
     const script = `import json,sys; sys.path.insert(0, ${JSON.stringify(job)}); from studio_metrics import *
 d = json.load(sys.stdin)
-print(json.dumps([classification_scores(d['gold'], d['pred']), classification_scores(d['mg'], d['mp']), roc_auc(d['pos'], d['score'])]))`;
-    const py = spawnSync('python3', ['-c', script], { input: JSON.stringify({ gold, pred, mg: multiGold, mp: multiPred, pos: isPos, score }), encoding: 'utf8' });
+print(json.dumps([classification_scores(d['gold'], d['pred']), classification_scores(d['mg'], d['mp']), roc_auc(d['pos'], d['score']), ner_scores(d['ng'], d['np'])]))`;
+    const py = spawnSync('python3', ['-c', script], { input: JSON.stringify({ gold, pred, mg: multiGold, mp: multiPred, pos: isPos, score, ng: nerGold, np: nerPred }), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     expect(py.status, py.stderr).toBe(0);
-    const [single, multi, auc] = JSON.parse(py.stdout) as [Record<string, number>, Record<string, number>, number];
+    const [single, multi, auc, ner] = JSON.parse(py.stdout) as [Record<string, number>, Record<string, number>, number, Record<string, number>];
+    const s = seqevalScores(nerGold, nerPred, 'strict');
+    expect(s.f1).toBeGreaterThan(0);
+    expect(s.f1).toBeLessThan(1);
+    for (const [k, v] of Object.entries({ entity_f1: s.f1, entity_precision: s.precision, entity_recall: s.recall, token_accuracy: s.accuracy })) expect(Math.abs(ner[k]! - v), k).toBeLessThan(1e-12);
     const close = (a: Record<string, number>, b: Record<string, number>) => {
       expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
       for (const k of Object.keys(b)) expect(Math.abs(a[k]! - b[k]!), k).toBeLessThan(1e-12);

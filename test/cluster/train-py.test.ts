@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJob } from '../../main/cluster/export-job.ts';
-import { listDatasets, openStore } from '../../main/store/index.ts';
+import { listDatasets, loadExamples, openStore } from '../../main/store/index.ts';
+import { seqevalScores } from '../../main/tasks/metrics/seqeval.ts';
 import { createTrainingRun } from '../../main/train/run-service.ts';
 import type { Hyperparameters } from '../../main/train/presets.ts';
 import { runCli } from '../engine/run-cli.ts';
@@ -86,5 +87,41 @@ describe('the exported train.py', () => {
   it('keeps the global batch across processes and trains CPU processes with gloo', () => {
     const r = train(path.join(home, 'out3'), { WORLD_SIZE: '2' }, ['--cpu']);
     expect(r.training_arguments).toMatchObject({ per_device_train_batch_size: 8, use_cpu: true, ddp_backend: 'gloo' });
+  });
+
+  it('repeats an NER run: word-level tags, the app’s entity rule, every word counted at the end', async () => {
+    const nerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-train-py-ner-'));
+    try {
+      expect((await runCli(['--home', nerHome, 'import', path.join(root, 'test/fixtures/e2e/wnut17-300.conll'), '--task', 'ner', '--json'])).code).toBe(0);
+      const store = openStore(nerHome);
+      const nerJob = path.join(nerHome, 'job');
+      let gold: string[][];
+      try {
+        const [d] = listDatasets(store);
+        const run = createTrainingRun(store, d!.projectId, d!.id, { task: 'ner', base: { kind: 'scratch', size: 'tiny' }, hp: { ...HP, maxLength: 12 } });
+        await exportJob(store, nerHome, run.id, nerJob);
+        gold = loadExamples<'ner'>(store, d!.id, 'test').map((e) => e.tags);
+      } finally {
+        store.close();
+      }
+      const spec = JSON.parse(fs.readFileSync(path.join(nerJob, 'job.json'), 'utf8'));
+      expect(spec).toMatchObject({ task: 'ner', monitor: 'entity_f1' });
+      expect(spec.labels.names[0]).toBe('O');
+      const out = path.join(nerHome, 'out');
+      fs.mkdirSync(out);
+      const r = spawnSync('python3', [path.join(nerJob, 'train.py'), '--output', out], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: STUBS, PYTHONDONTWRITEBYTECODE: '1', STUB_RECORD: path.join(out, 'record.json') } });
+      expect(r.status, r.stderr).toBe(0);
+      const record = JSON.parse(fs.readFileSync(path.join(out, 'record.json'), 'utf8'));
+      expect(record.model_options).toMatchObject({ num_labels: spec.labels.names.length });
+      expect(record.evaluations[0]).toBeLessThan(record.evaluations[2]);
+      // The stand-in model says 'O' everywhere: the final test metrics must be the app's for that,
+      // over every word of the test split — including words max length 12 cut off.
+      const allO = seqevalScores(gold, gold.map((g) => g.map(() => 'O')), 'strict');
+      const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+      expect(metrics.test).toEqual({ entity_f1: 0, entity_precision: 0, entity_recall: 0, token_accuracy: expect.closeTo(allO.accuracy, 12) });
+      expect(JSON.parse(fs.readFileSync(path.join(out, 'model/bert_studio.json'), 'utf8'))).toMatchObject({ task: 'ner', exportedRun: 1 });
+    } finally {
+      fs.rmSync(nerHome, { recursive: true, force: true });
+    }
   });
 });

@@ -127,3 +127,44 @@ def tune_threshold(logits, gold, names):
         if s > best_s + 1e-12 or (abs(s - best_s) <= 1e-12 and abs(t - 0.5) < abs(best_t - 0.5)):
             best_t, best_s = t, s
     return best_t
+
+
+def _parse_tag(tag):
+    """seqeval's split of a tag: prefix = first character, type = after the first '-' ('_' if none)."""
+    if tag in ("O", ""):
+        return "O", "_"
+    dash = tag.find("-")
+    return tag[0], (tag[dash + 1:] if dash >= 0 else tag[1:]) or "_"
+
+
+def strict_entities(tags):
+    """seqeval mode='strict', scheme=IOB2: only B-X I-X* is an entity (the app's NER entity rule)."""
+    parsed = [_parse_tag(t) for t in tags]
+    out, i = [], 0
+    while i < len(parsed):
+        if parsed[i][0] != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(parsed) and parsed[j][0] == "I" and parsed[j][1] == parsed[i][1]:
+            j += 1
+        out.append((parsed[i][1], i, j))
+        i = j
+    return out
+
+
+def ner_scores(gold, pred):
+    """The app's NER metrics: micro entity precision/recall/F1 (strict IOB2) and word tag accuracy."""
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
+    gold_set, pred_set, correct, total = set(), set(), 0, 0
+    for s, (g, p) in enumerate(zip(gold, pred)):
+        if len(g) != len(p):
+            raise ValueError(f"sentence {s}: {len(g)} gold tags but {len(p)} predicted")
+        gold_set |= {(s,) + e for e in strict_entities(g)}
+        pred_set |= {(s,) + e for e in strict_entities(p)}
+        correct += sum(1 for a, b in zip(g, p) if a == b)
+        total += len(g)
+    tp = len(gold_set & pred_set)
+    precision, recall = _safe(tp, len(pred_set)), _safe(tp, len(gold_set))
+    return {"entity_f1": _f1(precision, recall), "entity_precision": precision, "entity_recall": recall, "token_accuracy": _safe(correct, total)}

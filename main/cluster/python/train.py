@@ -18,9 +18,11 @@ import shutil
 import sys
 
 import torch
-from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
-                          TrainerCallback, TrainingArguments, set_seed)
+from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer,
+                          DataCollatorForTokenClassification, DataCollatorWithPadding, Trainer, TrainerCallback,
+                          TrainingArguments, set_seed)
 
+import studio_ner
 from studio_metrics import metrics_from_logits, tune_threshold
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -131,8 +133,9 @@ def main():
 
     with open(args.job, encoding="utf-8") as f:
         job = json.load(f)
-    if job["task"] != "classification":
-        sys.exit(f"This train.py handles classification; job.json says {job['task']}.")
+    ner = job["task"] == "ner"
+    if job["task"] not in ("classification", "ner"):
+        sys.exit(f"This train.py handles classification and ner; job.json says {job['task']}.")
     world = int(os.environ.get("WORLD_SIZE", "1"))
     set_seed(job["hp"]["seed"])
     base = args.base or job["base"]["path"]
@@ -140,11 +143,17 @@ def main():
     names = job["labels"]["names"]
     multi = bool(job["labels"].get("multiLabel"))
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(names), id2label=dict(enumerate(names)), label2id={n: i for i, n in enumerate(names)},
-        problem_type="multi_label_classification" if multi else "single_label_classification", ignore_mismatched_sizes=True)
+    label_maps = dict(num_labels=len(names), id2label=dict(enumerate(names)), label2id={n: i for i, n in enumerate(names)}, ignore_mismatched_sizes=True)
+    if ner:
+        model = AutoModelForTokenClassification.from_pretrained(base, **label_maps)
+        collator = DataCollatorForTokenClassification(tokenizer)
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, problem_type="multi_label_classification" if multi else "single_label_classification", **label_maps)
+        collator = DataCollatorWithPadding(tokenizer)
     data = os.path.join(HERE, "data")
-    splits = {s: Split(read_jsonl(os.path.join(data, f"{s}.jsonl")), tokenizer, job) for s in ("train", "validation", "test")}
+    make = studio_ner.NerSplit if ner else Split
+    splits = {s: make(read_jsonl(os.path.join(data, f"{s}.jsonl")), tokenizer, job) for s in ("train", "validation", "test")}
 
     # The metric function sees each split's logits with their labels in the order the
     # evaluation loader produced them, so grouping by length cannot misalign them.
@@ -152,6 +161,8 @@ def main():
 
     def compute_metrics(ev):
         logits = ev.predictions[0] if isinstance(ev.predictions, tuple) else ev.predictions
+        if ner:
+            return studio_ner.metrics_from_labels(logits.tolist(), ev.label_ids.tolist(), names)
         rows = [list(map(float, r)) for r in logits]
         ids = ev.label_ids
         gold = [[n for n, y in zip(names, row) if y >= 0.5] for row in ids] if multi else [[names[int(y)]] for y in ids]
@@ -168,16 +179,22 @@ def main():
         args=training_arguments(job, args.output, world, args.cpu),
         train_dataset=splits["train"],
         eval_dataset=splits["validation"],
-        data_collator=DataCollatorWithPadding(tokenizer),
+        data_collator=collator,
         compute_metrics=compute_metrics,
         callbacks=[StudioEarlyStopping(job["monitor"], job["hp"]["patience"], job["hp"]["minDelta"])],
     )
     trainer.train()
     # load_best_model_at_end restored the best evaluation's weights: score them as the app does.
-    validation = trainer.evaluate(splits["validation"], metric_key_prefix="validation")
-    if multi:
-        fixed["threshold"] = validation["validation_threshold"]
-    test = trainer.evaluate(splits["test"], metric_key_prefix="test") if len(splits["test"]) else {}
+    if ner:
+        # In example order with every word counted (words cut by max length are 'O'), as the app decodes.
+        final = {s: studio_ner.final_metrics(trainer.model, splits[s], collator, names) for s in ("validation", "test") if len(splits[s])}
+        validation = {f"validation_{k}": v for k, v in final.get("validation", {}).items()}
+        test = {f"test_{k}": v for k, v in final.get("test", {}).items()}
+    else:
+        validation = trainer.evaluate(splits["validation"], metric_key_prefix="validation")
+        if multi:
+            fixed["threshold"] = validation["validation_threshold"]
+        test = trainer.evaluate(splits["test"], metric_key_prefix="test") if len(splits["test"]) else {}
 
     def strip(m, prefix):
         return {k[len(prefix) + 1:]: v for k, v in m.items() if k.startswith(prefix + "_") and isinstance(v, (int, float)) and not k.endswith(("_runtime", "_per_second", "_epoch"))}
@@ -192,7 +209,7 @@ def main():
             if os.path.isfile(src) and not os.path.exists(os.path.join(model_dir, f)):
                 shutil.copyfile(src, os.path.join(model_dir, f))
         # exportedRun: `bert-studio models add` files the model under the run it came from.
-        info = {"task": "classification", "labels": job["labels"], "maxLength": job["hp"]["maxLength"], "exportedRun": job["run"]}
+        info = {"task": job["task"], "labels": job["labels"], "maxLength": job["hp"]["maxLength"], "exportedRun": job["run"]}
         if multi:
             info["threshold"] = fixed["threshold"]
         with open(os.path.join(model_dir, "bert_studio.json"), "w", encoding="utf-8") as f:
