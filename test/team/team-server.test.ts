@@ -68,6 +68,19 @@ describe('training server: TLS and authentication', () => {
     await expect(TestClient.connect(`wss://127.0.0.1:${server.port}/api/ws?token=${tokens.alice}`, {}, cert.certPem)).rejects.toThrow('401');
   });
 
+  it('ends an open WebSocket session at its next message once the token is revoked', async () => {
+    const db = openTeamDb(home);
+    const token = addUser(db, 'erin');
+    const erin = await connect(token);
+    expect(await erin.call('projects.list', {})).toEqual([]);
+    revokeUser(db, 'erin');
+    db.close();
+    const closed = new Promise<number>((resolve) => erin.ws.once('close', (code) => resolve(code)));
+    erin.ws.send(JSON.stringify({ id: 99, method: 'projects.list', params: {} }));
+    expect(await closed).toBe(4401);
+    expect(erin.events).toEqual([]);
+  });
+
   it('refuses an address with too many failed logins (429), even with a good token', async () => {
     const strictHome = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-team-limit-'));
     const db = openTeamDb(strictHome);

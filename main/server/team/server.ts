@@ -72,13 +72,15 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
 
   const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
   /** The user of a request, or the refusal to send: 429 while the address is blocked, else 401. */
-  const authenticate = (req: IncomingMessage): { user: string } | { status: 401 | 429; body: string } => {
+  const authenticate = (req: IncomingMessage): { user: string; stillValid: () => boolean } | { status: 401 | 429; body: string } => {
     const address = addressOf(req);
     const wait = limiter.blockedFor(address);
     if (wait > 0) return { status: 429, body: `Too many failed logins from this address; try again in ${wait} s.` };
     const auth = req.headers.authorization;
-    const user = auth?.startsWith('Bearer ') ? userOfToken(db, auth.slice(7).trim()) : undefined;
-    if (user !== undefined) return { user };
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    const user = token ? userOfToken(db, token) : undefined;
+    // A WebSocket lives long: each of its messages asks again, so a revoke also ends open sessions.
+    if (user !== undefined) return { user, stillValid: () => userOfToken(db, token) === user };
     limiter.fail(address);
     return { status: 401, body: UNAUTHORIZED };
   };

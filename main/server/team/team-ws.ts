@@ -10,7 +10,7 @@ export const TEAM_WS_PATH = '/api/ws';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** The user a request authenticates as, or the refusal (401, or 429 for an address that failed too often). */
-export type Authenticate = (req: IncomingMessage) => { user: string } | { status: 401 | 429; body: string };
+export type Authenticate = (req: IncomingMessage) => { user: string; stillValid: () => boolean } | { status: 401 | 429; body: string };
 
 let connections = 0;
 
@@ -29,21 +29,35 @@ export function attachTeamWebSocket(server: Server, authenticate: Authenticate, 
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Unauthorized'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
-    const { user } = login;
-    wss.handleUpgrade(req, socket, head, (ws) => serveUser(ws, user, handlersFor(user), hub, access));
+    const { user, stillValid } = login;
+    wss.handleUpgrade(req, socket, head, (ws) => serveUser(ws, user, stillValid, handlersFor(user), hub, access));
   });
   return wss;
 }
 
-function serveUser(ws: WebSocket, user: string, handlers: ApiHandlers, hub: EventHub, access: ProjectAccess): void {
+function serveUser(ws: WebSocket, user: string, stillValid: () => boolean, handlers: ApiHandlers, hub: EventHub, access: ProjectAccess): void {
   const caller = `team-${++connections}`;
+  // Events can be many a second: the token is asked again at most once a second for them.
+  let checkedAt = 0;
+  let valid = true;
+  const revoked = (): boolean => {
+    if (Date.now() - checkedAt > 1000) {
+      checkedAt = Date.now();
+      valid = stillValid();
+    }
+    if (!valid) ws.close(4401, 'token revoked');
+    return !valid;
+  };
   const unsubscribe = hub.subscribe((event, data) => {
-    if (ws.readyState !== ws.OPEN) return;
+    if (ws.readyState !== ws.OPEN || revoked()) return;
     const shown = eventFor(user, access, event, data);
     if (shown !== undefined) ws.send(JSON.stringify({ event, data: shown }));
   });
   ws.on('close', unsubscribe);
   ws.on('message', async (raw) => {
+    // 4401 (the application's own close code): the token stopped working since the upgrade.
+    checkedAt = 0;
+    if (revoked()) return;
     let msg: { id?: unknown; method?: unknown; params?: unknown };
     try {
       msg = JSON.parse(String(raw));
