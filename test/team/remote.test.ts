@@ -85,4 +85,23 @@ describe('the app connected to a training server', () => {
     const prediction = (await call('predict.run', { runId: got.localRunId, text: 'my card has not arrived yet' })) as { labels: { label: string }[] };
     expect(prediction.labels).toHaveLength(4);
   }, 180_000);
+
+  it('says so when the server goes away, and goes back to local mode on disconnect', async () => {
+    const home2 = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-remote-gone-'));
+    const db = openTeamDb(home2);
+    const t = addUser(db, 'alice');
+    db.close();
+    const gone = await startTeamServer({ home: home2, host: '127.0.0.1', port: 0, tls: { cert: cert.certPem, key: cert.keyPem } });
+    try {
+      await call('server.connect', { url: gone.url, token: t, fingerprint: cert.fingerprint });
+      await gone.close();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await call('server.status', {})).toMatchObject({ connected: false, url: gone.url });
+      await expect(call('projects.list', {})).rejects.toMatchObject({ code: 'unavailable' });
+      await call('server.disconnect', {});
+      expect(((await call('projects.list', {})) as ProjectSummary[]).map((p) => p.name)).toEqual(['From training server']);
+    } finally {
+      fs.rmSync(home2, { recursive: true, force: true });
+    }
+  });
 });
