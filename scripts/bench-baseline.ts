@@ -27,7 +27,7 @@ for (const name of Object.keys(SKLEARN).filter((n) => !only || n === only)) {
   // this single-threaded work's CPU seconds are what an idle machine would take.
   const cpu0 = process.cpuUsage();
   // Validation = test here: the benchmark has no validation split, and only test is reported.
-  const r = trainBaseline({ task: 'classification', train, validation: test, test, labels });
+  const r = await trainBaseline({ task: 'classification', train, validation: test, test, labels });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -11,10 +11,10 @@ export function baselineDirOf(runDir: string): string {
   return path.join(runDir, 'baseline');
 }
 
-export function baselineForRun(store: Store, runId: number, runDir: string, job: BaselineJob): Baseline {
+export async function baselineForRun(store: Store, runId: number, runDir: string, job: BaselineJob): Promise<Baseline> {
   const stored = getBaseline(store, runId);
   if (stored) return stored;
-  const r = trainBaseline(job);
+  const r = await trainBaseline(job);
   let modelPath: string | null = null;
   if (r.classifier) {
     modelPath = baselineDirOf(runDir);

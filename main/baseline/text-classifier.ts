@@ -35,7 +35,8 @@ function costs(gold: readonly (readonly number[])[], k: number, classes: number,
   return Float64Array.from(gold, (g) => (c * n) / (2 * (g.includes(k) ? pos : n - pos)));
 }
 
-export function fitTextClassifier(texts: readonly string[], gold: readonly (readonly string[])[], labels: readonly string[], multiLabel: boolean, options: TextClassifierOptions = TEXT_CLASSIFIER_DEFAULTS): TextClassifier {
+/** The fit, one step per class: the async version lets the event loop run between classes. */
+function* fitSteps(texts: readonly string[], gold: readonly (readonly string[])[], labels: readonly string[], multiLabel: boolean, options: TextClassifierOptions): Generator<void, TextClassifier> {
   const { model: tfidf, x } = fitTfIdfMatrix(texts, options.tfidf);
   const index = new Map(labels.map((l, i) => [l, i]));
   const ids = gold.map((g) => g.map((l) => index.get(l)).filter((i): i is number => i !== undefined));
@@ -45,18 +46,40 @@ export function fitTextClassifier(texts: readonly string[], gold: readonly (read
   const v = featureCount(tfidf);
   const weights = new Float32Array(v * labels.length);
   const bias = new Float32Array(labels.length);
-  labels.forEach((_, k) => {
+  for (let k = 0; k < labels.length; k++) {
+    yield;
     // A class absent from training (seen only in validation) can never be predicted.
     if (counts[k] === 0) {
       bias[k] = -1;
-      return;
+      continue;
     }
     const y = Int8Array.from(ids, (g) => (g.includes(k) ? 1 : -1));
     const svm = trainBinarySvm(x, y, norms, { cost: costs(ids, k, labels.length, multiLabel, counts, options.cost), seed: options.seed + k });
     for (let j = 0; j < v; j++) weights[j * labels.length + k] = svm.w[j];
     bias[k] = svm.bias;
-  });
+  }
   return { labels: [...labels], multiLabel, tfidf, weights, bias };
+}
+
+export function fitTextClassifier(texts: readonly string[], gold: readonly (readonly string[])[], labels: readonly string[], multiLabel: boolean, options: TextClassifierOptions = TEXT_CLASSIFIER_DEFAULTS): TextClassifier {
+  const steps = fitSteps(texts, gold, labels, multiLabel, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same fit, yielding to the event loop between classes: in the app it runs in the process
+ * that also serves the window, which must stay responsive for the seconds it takes.
+ */
+export async function fitTextClassifierAsync(texts: readonly string[], gold: readonly (readonly string[])[], labels: readonly string[], multiLabel: boolean, options: TextClassifierOptions = TEXT_CLASSIFIER_DEFAULTS): Promise<TextClassifier> {
+  const steps = fitSteps(texts, gold, labels, multiLabel, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Scores [texts × labels] row-major, computed in float64 from the float32 weights the export holds too. */

@@ -5,7 +5,7 @@ import type { ClassificationExample, IntentExample, LabelSet, NerExample, QaExam
 import { fitEntityMemory, fitMajorityTags, tagWithMajority } from './ner-memorize.ts';
 import { classifyExamples, intentPredictions, intentWords, nerPredictions } from './predict.ts';
 import { answerByOverlap } from './qa-overlap.ts';
-import { fitTextClassifier, TEXT_CLASSIFIER_DEFAULTS, type TextClassifier } from './text-classifier.ts';
+import { fitTextClassifierAsync, TEXT_CLASSIFIER_DEFAULTS, type TextClassifier } from './text-classifier.ts';
 import { minDfFor } from './tfidf.ts';
 
 /**
@@ -59,9 +59,9 @@ function splits<E>(job: BaselineJob, predict: (examples: readonly E[]) => unknow
   return { validation: score(job.validation), ...(job.test?.length ? { test: score(job.test) } : {}) };
 }
 
-function textBaseline(job: BaselineJob, examples: { text: string; labels: string[] }[]): TextClassifier {
+function textBaseline(job: BaselineJob, examples: { text: string; labels: string[] }[]): Promise<TextClassifier> {
   if (examples.length === 0) throw new Error('There are no training examples to learn from; import a dataset with a train split.');
-  return fitTextClassifier(
+  return fitTextClassifierAsync(
     examples.map((e) => e.text),
     examples.map((e) => e.labels),
     job.labels.names,
@@ -70,15 +70,15 @@ function textBaseline(job: BaselineJob, examples: { text: string; labels: string
   );
 }
 
-function fit(job: BaselineJob): Omit<BaselineResult, 'seconds'> {
+async function fit(job: BaselineJob): Promise<Omit<BaselineResult, 'seconds'>> {
   switch (job.task) {
     case 'classification': {
-      const classifier = textBaseline(job, (job.train as ClassificationExample[]).map((e) => ({ text: e.text, labels: e.labels })));
+      const classifier = await textBaseline(job, (job.train as ClassificationExample[]).map((e) => ({ text: e.text, labels: e.labels })));
       return { kind: 'tfidf-svm', classifier, metrics: splits<ClassificationExample>(job, (ex) => classifyExamples(classifier, ex)) };
     }
     case 'intent': {
       const train = job.train as IntentExample[];
-      const classifier = textBaseline(job, train.map((e) => ({ text: e.text, labels: [e.intent] })));
+      const classifier = await textBaseline(job, train.map((e) => ({ text: e.text, labels: [e.intent] })));
       const slotted = train.filter((e) => e.slots?.length);
       const slots = job.labels.slots?.length ? fitEntityMemory(slotted.map((e) => ({ words: intentWords(e), tags: e.slots ?? [] }))) : undefined;
       return { kind: 'tfidf-svm', classifier, metrics: splits<IntentExample>(job, (ex) => intentPredictions(classifier, slots, ex)) };
@@ -98,8 +98,8 @@ function fit(job: BaselineJob): Omit<BaselineResult, 'seconds'> {
   }
 }
 
-export function trainBaseline(job: BaselineJob): BaselineResult {
+export async function trainBaseline(job: BaselineJob): Promise<BaselineResult> {
   const t0 = performance.now();
-  const r = fit({ ...job, train: evenSample(job.train, MAX_BASELINE_TRAIN) });
+  const r = await fit({ ...job, train: evenSample(job.train, MAX_BASELINE_TRAIN) });
   return { ...r, seconds: (performance.now() - t0) / 1000 };
 }

@@ -116,7 +116,7 @@ export async function executeRun(store: Store, home: string, runId: number, opts
   try {
     // The baseline first (seconds), on the very splits the model gets, so it is there to compare from the first evaluation.
     const labels = getTask(spec.task as string).labelSet([...trainEx, ...validation]);
-    const baseline = baselineForRun(store, runId, runDir, { task: spec.task, train: trainEx, validation, test, labels });
+    const baseline = await baselineForRun(store, runId, runDir, { task: spec.task, train: trainEx, validation, test, labels });
     onEvent({ type: 'baseline', kind: baseline.kind, validation: baseline.validation, ...(baseline.test ? { test: baseline.test } : {}), seconds: baseline.seconds });
     const result = await train({ task: spec.task, train: trainEx, validation, test, base: spec.base, hp: spec.hp, runDir, evalSteps: spec.evalSteps, tuneOutOfScope: spec.tuneOutOfScope, resume: opts.resume, control, onEvent });
     buffer.flush();

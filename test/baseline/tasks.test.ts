@@ -11,9 +11,9 @@ const c = (text: string, ...labels: string[]): ClassificationExample => ({ text,
 describe('keyword baseline: classification', () => {
   const train = [c('refund my money', 'billing'), c('i want a refund', 'billing'), c('charged twice refund', 'billing'), c('parcel is late', 'shipping'), c('late delivery of my parcel', 'shipping'), c('where is the parcel', 'shipping')];
 
-  it('single-label: right on keyword texts, and a class never seen in training is never predicted (accuracy 2/3)', () => {
+  it('single-label: right on keyword texts, and a class never seen in training is never predicted (accuracy 2/3)', async () => {
     const validation = [c('refund please', 'billing'), c('my parcel', 'shipping'), c('cancel my account', 'account')];
-    const r = trainBaseline({ task: 'classification', train, validation, labels: { names: ['account', 'billing', 'shipping'] } });
+    const r = await trainBaseline({ task: 'classification', train, validation, labels: { names: ['account', 'billing', 'shipping'] } });
     expect(r.kind).toBe('tfidf-svm');
     expect(r.metrics.validation.accuracy).toBeCloseTo(2 / 3, 10);
     // Recall per class: account 0 (never predicted), billing 1, shipping 1 → macro (0 + 1 + 1) / 3.
@@ -21,10 +21,10 @@ describe('keyword baseline: classification', () => {
     expect(r.metrics.test).toBeUndefined();
   });
 
-  it('multi-label: one-vs-rest, every class scoring above 0 (subset accuracy 3/4, micro recall 5/6)', () => {
+  it('multi-label: one-vs-rest, every class scoring above 0 (subset accuracy 3/4, micro recall 5/6)', async () => {
     const ml = [...train, c('refund for the late parcel', 'billing', 'shipping'), c('late parcel and a refund', 'billing', 'shipping')];
     const validation = [c('refund', 'billing'), c('parcel late', 'shipping'), c('refund the late parcel', 'billing', 'shipping'), c('refund', 'billing', 'vip')];
-    const r = trainBaseline({ task: 'classification', train: ml, validation, test: validation.slice(0, 3), labels: { names: ['billing', 'shipping', 'vip'], multiLabel: true } });
+    const r = await trainBaseline({ task: 'classification', train: ml, validation, test: validation.slice(0, 3), labels: { names: ['billing', 'shipping', 'vip'], multiLabel: true } });
     // 'vip' has no training example: the last example can only get {billing} → wrong as a set.
     expect(r.metrics.validation.accuracy).toBeCloseTo(3 / 4, 10);
     // Gold labels 6, found 5 (all but vip), no false positives.
@@ -36,12 +36,12 @@ describe('keyword baseline: classification', () => {
 });
 
 describe('keyword baseline: intent with slots', () => {
-  it('classifies the intent and tags slots by memorization (sentence accuracy 1/2)', () => {
+  it('classifies the intent and tags slots by memorization (sentence accuracy 1/2)', async () => {
     const i = (text: string, intent: string, slots: string[]): IntentExample => ({ text, intent, tokens: text.split(' '), slots });
     const train = [i('play jazz now', 'play', ['O', 'B-genre', 'O']), i('play some rock', 'play', ['O', 'O', 'B-genre']), i('weather in paris', 'weather', ['O', 'O', 'B-city']), i('weather tomorrow in rome', 'weather', ['O', 'O', 'O', 'B-city'])];
     // 'berlin' was never tagged in training: its slot is missed, so that sentence is not exact.
     const validation = [i('play jazz', 'play', ['O', 'B-genre']), i('weather in berlin', 'weather', ['O', 'O', 'B-city'])];
-    const r = trainBaseline({ task: 'intent', train, validation, labels: { names: ['play', 'weather'], slots: ['O', 'B-city', 'B-genre'] } });
+    const r = await trainBaseline({ task: 'intent', train, validation, labels: { names: ['play', 'weather'], slots: ['O', 'B-city', 'B-genre'] } });
     expect(r.metrics.validation.intent_accuracy).toBe(1);
     expect(r.metrics.validation.sentence_accuracy).toBe(0.5);
     // Slots: gold 2, found 1, no false positive → P 1, R 1/2, F1 2/3.
@@ -60,10 +60,10 @@ describe('memorization baseline: NER', () => {
     expect(tagWithMemory(memory, ['Paris', 'and', 'York'])).toEqual(['B-LOC', 'O', 'O']);
   });
 
-  it('scores with entity F1 (1/2) and gives the majority-tag line', () => {
+  it('scores with entity F1 (1/2) and gives the majority-tag line', async () => {
     // Gold: Paris=PER (memorized as LOC → 1 false positive + 1 miss), New York=LOC (found).
     const validation = [n('Paris spoke in New York', 'B-PER O O B-LOC I-LOC')];
-    const r = trainBaseline({ task: 'ner', train, validation, labels: { names: ['O', 'B-LOC', 'B-PER', 'I-LOC', 'I-PER'] } });
+    const r = await trainBaseline({ task: 'ner', train, validation, labels: { names: ['O', 'B-LOC', 'B-PER', 'I-LOC', 'I-PER'] } });
     expect(r.kind).toBe('entity-memory');
     expect(r.metrics.validation.entity_precision).toBe(0.5);
     expect(r.metrics.validation.entity_recall).toBe(0.5);
@@ -89,11 +89,11 @@ describe('word-overlap baseline: QA', () => {
     expect(answerByOverlap({ ...q('b', 'Who painted it?', 'x'), answers: [] }).answer).toBe('');
   });
 
-  it('scores with SQuAD exact match and F1 (F1 (1/2 + 2/5) / 2 = 0.45)', () => {
+  it('scores with SQuAD exact match and F1 (F1 (1/2 + 2/5) / 2 = 0.45)', async () => {
     // Both questions get "1889 by Gustave": against "1889" P 1/3, R 1 → F1 1/2; against
     // "Gustave Eiffel" P 1/3, R 1/2 → F1 2/5. No exact match.
     const validation = [q('a', 'When was the Eiffel Tower built?', '1889'), q('b', 'Who built the Eiffel Tower?', 'Gustave Eiffel')];
-    const r = trainBaseline({ task: 'qa', train: [], validation, labels: { names: [] } });
+    const r = await trainBaseline({ task: 'qa', train: [], validation, labels: { names: [] } });
     expect(r.kind).toBe('word-overlap');
     expect(r.metrics.validation.exact_match).toBe(0);
     expect(r.metrics.validation.f1).toBeCloseTo(0.45, 10);
