@@ -168,6 +168,17 @@ describe('training server: users and their projects', () => {
     expect(await bob.raw('datasets.delete', { datasetId: dataset.id })).toMatchObject({ error: { code: 'forbidden' } });
   });
 
+  it('opens a sample under each user’s own names (no hint that another user opened it)', async () => {
+    const alice = await connect(tokens.alice);
+    const bob = await connect(tokens.bob);
+    const a = (await alice.call('samples.open', { sampleId: 'banking77-intents' })) as { project: ProjectSummary };
+    const b = (await bob.call('samples.open', { sampleId: 'banking77-intents' })) as { project: ProjectSummary };
+    const again = (await bob.call('samples.open', { sampleId: 'banking77-intents' })) as { project: ProjectSummary };
+    expect(a.project.name).toBe(b.project.name);
+    expect(again.project.name).toBe(`${b.project.name} 2`);
+    expect(((await bob.call('projects.list', {})) as ProjectSummary[]).map((p) => p.id)).not.toContain(a.project.id);
+  });
+
   it('refuses an oversized upload mid-stream and stores nothing', async () => {
     const before = filesUnder(uploadsDir());
     let sent = 0;

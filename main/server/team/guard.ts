@@ -86,6 +86,17 @@ export function guardedHandlers(api: ApiHandlers, user: string, g: GuardContext)
     'samples.open': async (p, c, next) => {
       const r = await next(p, c);
       access.grant(r.project.id, user, 'owner');
+      // The sample service numbers names across the whole store ("… 2" when another user opened
+      // it first); move the project under this user's names so nobody learns that.
+      const title = (await api['samples.list']({}, c)).find((x) => x.id === p.sampleId)?.title ?? r.project.name;
+      for (let i = 1; i < 100; i++) {
+        try {
+          const renamed = await api['projects.rename']({ projectId: r.project.id, name: stored(user, i === 1 ? title : `${title} ${i}`) }, c);
+          return { ...r, project: shown(user, renamed) };
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'conflict') throw err;
+        }
+      }
       return { ...r, project: shown(user, r.project) };
     },
     'uploads.begin': (p, c, next) => {
