@@ -24,6 +24,7 @@ export async function baselineForRun(store: Store, runId: number, runDir: string
 }
 
 /** The comparison `train --json` and the model card report: `{ validation, test }` of the baseline. */
-export function baselineReport(b: Baseline): { kind: string; validation: Record<string, number>; test?: Record<string, number>; seconds: number } {
-  return { kind: b.kind, validation: b.validation, ...(b.test ? { test: b.test } : {}), seconds: Math.round(b.seconds * 100) / 100 };
+export function baselineReport(b: Baseline): { kind: string; validation: Record<string, number>; test?: Record<string, number>; seconds: number; majority?: unknown } {
+  // NER also reports the majority-tag line, stored beside the memorization baseline.
+  return { kind: b.kind, validation: b.validation, ...(b.test ? { test: b.test } : {}), seconds: Math.round(b.seconds * 100) / 100, ...(b.extra.majority ? { majority: b.extra.majority } : {}) };
 }
