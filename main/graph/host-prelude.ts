@@ -23,6 +23,7 @@ export interface PreludeSplit {
  * the device graph too, where ONNX Runtime folds them. Mutates `g`.
  */
 export function splitHostPrelude(g: Graph, batchInputs: ReadonlySet<string>, dims: Readonly<Record<string, number>>): PreludeSplit {
+  foldStaticShapes(g, dims);
   const constant = new Set<string>(g.initializers.keys());
   const host = new Set<string>([...batchInputs].filter((n) => g.values.has(n)));
   const hostNodes: Node[] = [];
@@ -105,4 +106,20 @@ export function splitHostPrelude(g: Graph, batchInputs: ReadonlySet<string>, dim
   for (const v of inputs) g.inputs.push(v);
   for (const name of [...g.initializers.keys()]) if (!stillRead.has(name)) g.initializers.delete(name);
   return { prelude, produced };
+}
+
+/**
+ * Shape nodes of values whose dims `dims` fixes become int64 constants: ONNX Runtime would fold
+ * them too, but a Shape of a batch input keeps that input declared and uploaded every step.
+ */
+function foldStaticShapes(g: Graph, dims: Readonly<Record<string, number>>): void {
+  const kept = g.nodes.filter((n) => {
+    if (n.op !== 'Shape' || n.outputs.length !== 1) return true;
+    const shape = g.value(n.inputs[0]).shape.map((d) => (typeof d === 'number' ? d : fixedDim(d, dims)));
+    if (shape.some((d) => d === undefined)) return true;
+    g.initializers.set(n.outputs[0], { dtype: 'int64', shape: [shape.length], data: BigInt64Array.from(shape as number[], (d) => BigInt(d)) });
+    return false;
+  });
+  g.nodes.length = 0;
+  for (const n of kept) g.nodes.push(n);
 }

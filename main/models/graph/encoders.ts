@@ -39,16 +39,27 @@ const N = 'batch*seq';
 /**
  * [B,S] ids → [B,S,H] rows of `table`, as nn.Embedding(padding_idx): the padding row is read
  * but gets no gradient. Fused backward: the per-token gradients of padding tokens are zeroed
- * before they are scatter-added, so the [V,H] table gradient needs no extra pass.
+ * before they are scatter-added, so the [V,H] table gradient needs no extra pass; the scatter
+ * reads the same [B,S,1] indices as the gather.
  */
 function lookup(ctx: BuildContext, name: string, rows: number, ids: Value, paddingIdx?: number): Value {
   const table = ctx.param(name, [rows, ctx.cfg.hiddenSize]);
-  const y = o.gather(table, ids);
-  if (paddingIdx === undefined) return y;
+  const idx = o.unsqueeze(ids, [-1]); // [B,S,1]
+  const y = gatherRows(table, idx);
   return ctx.g.composite(y, [table], (dy) => {
+    if (paddingIdx === undefined) return [o.scatterNDAdd(o.zerosLike(table), idx, dy)];
     const keep = o.cast(o.unsqueeze(o.not(o.equal(ids, paddingIdx)), [-1]), 'float32'); // [B,S,1]
-    return [o.scatterNDAdd(o.zerosLike(table), o.unsqueeze(ids, [-1]), o.mul(dy, keep))];
+    return [o.scatterNDAdd(o.zerosLike(table), idx, o.mul(dy, keep))];
   });
+}
+
+/**
+ * Rows of `table` [V,H] at `idx` [...,1] → [...,H]. The ids are read in the [B,S,1] form the
+ * backward's ScatterND needs, so on a GPU only that one index tensor goes up per step (the
+ * int64 Unsqueeze runs in the host prelude; static-session.ts), not the ids twice.
+ */
+function gatherRows(table: Value, idx: Value): Value {
+  return o.squeeze(o.gather(table, idx), [-2]);
 }
 
 function positionsFromZero(ctx: BuildContext): Value {
@@ -70,8 +81,8 @@ function bertEmbeddings(ctx: BuildContext, prefix: string, inp: EncoderInputs): 
   const h = c.hiddenSize;
   const table = `${prefix}.word_embeddings.weight`;
   const words = lookup(ctx, table, c.vocabSize, inp.inputIds, c.padTokenId); // [B,S,H]
-  const typeTable = ctx.param(`${prefix}.token_type_embeddings.weight`, [c.typeVocabSize, h]);
-  const types = inp.tokenTypeIds ? o.gather(typeTable, inp.tokenTypeIds) : o.gather(typeTable, ctx.g.scalar(0, 'int64')); // [B,S,H] | [H]
+  const typeName = `${prefix}.token_type_embeddings.weight`;
+  const types = inp.tokenTypeIds ? lookup(ctx, typeName, c.typeVocabSize, inp.tokenTypeIds) : o.gather(ctx.param(typeName, [c.typeVocabSize, h]), ctx.g.scalar(0, 'int64')); // [B,S,H] | [H]
   const posIds = c.modelType === 'roberta' ? robertaPositions(ctx, inp.inputIds) : positionsFromZero(ctx);
   // RoBERTa's position table has padding_idx too (pad tokens sit at position padding_idx).
   const pos = lookup(ctx, `${prefix}.position_embeddings.weight`, c.maxPositions, posIds, c.modelType === 'roberta' ? c.padTokenId : undefined); // [B,S,H] | [S,H]
