@@ -57,6 +57,8 @@ describe('the exported train.py', () => {
       data_seed: 21,
       eval_strategy: 'epoch',
       save_strategy: 'epoch',
+      save_only_model: true,
+      save_total_limit: 2,
       load_best_model_at_end: true,
       metric_for_best_model: 'macro_f1',
       greater_is_better: true,

@@ -100,6 +100,9 @@ def training_arguments(job, out, world, cpu):
         adam_beta1=0.9, adam_beta2=0.999, adam_epsilon=1e-8,
         seed=hp["seed"], data_seed=hp["seed"],
         save_strategy=every["eval_strategy"],
+        # Checkpoints only serve to restore the best weights: no optimizer state, at most the best and the latest.
+        save_only_model=True,
+        save_total_limit=2,
         load_best_model_at_end=True,
         metric_for_best_model=job["monitor"],
         greater_is_better=True,
