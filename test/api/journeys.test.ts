@@ -40,7 +40,7 @@ async function trainOneEpoch(sampleId: string, maxLength: number): Promise<{ dat
 
 describe('question answering through the API', () => {
   it('trains, evaluates with highlighted spans, and answers a question', async () => {
-    const { run } = await trainOneEpoch('xquad', 192);
+    const { run } = await trainOneEpoch('wnut17-questions', 64);
     expect(run.status).toBe('completed');
     expect(client.events.some((e) => e.event === 'run.progress')).toBe(true);
     expect(client.events.some((e) => e.event === 'run.evaluation')).toBe(true);

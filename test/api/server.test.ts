@@ -115,7 +115,7 @@ describe('services over the real store and importer', () => {
 
   it('opens a sample as a new project with its dataset', async () => {
     const samples = (await client.call('samples.list', {})) as { id: string }[];
-    expect(samples.map((s) => s.id)).toEqual(expect.arrayContaining(['banking77', 'wnut17', 'xquad', 'banking77-intents']));
+    expect(samples.map((s) => s.id)).toEqual(expect.arrayContaining(['banking77', 'wnut17', 'wnut17-questions', 'banking77-intents']));
     const r = (await client.call('samples.open', { sampleId: 'wnut17' })) as { project: ProjectSummary; dataset: DatasetSummary };
     expect(r.project.name).toBe('WNUT-17 emerging entities');
     expect(r.dataset).toMatchObject({ task: 'ner', rows: 3394 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openHarness, stopAfterFirstFailure, type Harness } from './harness.ts';
 
-// The XQuAD sample from "Try a sample" to an answer highlighted in a context.
+// The WNUT-17 entity-questions sample from "Try a sample" to an answer highlighted in a context.
 describe('question answering from the sample', () => {
   let h: Harness;
   stopAfterFirstFailure({ beforeEach, afterEach });
@@ -12,15 +12,15 @@ describe('question answering from the sample', () => {
     await h?.close();
   });
 
-  it('trains one epoch on the XQuAD sample', async () => {
+  it('trains one epoch on the WNUT-17 entity-questions sample', async () => {
     const { page } = h;
-    await page.getByRole('button', { name: 'Try the XQuAD questions (English) sample' }).click();
+    await page.getByRole('button', { name: 'Try the WNUT-17 entity questions sample' }).click();
     await page.getByRole('heading', { name: 'Base model', exact: true }).waitFor();
     await page.getByRole('radio', { name: /Tiny/ }).check();
     await page.getByRole('button', { name: 'Next: settings' }).click();
     await page.getByRole('radio', { name: /Quick/ }).check();
     await page.getByText('Advanced: every hyperparameter').click();
-    for (const [label, value] of [['Epochs', '1'], ['Max length (tokens)', '192']]) {
+    for (const [label, value] of [['Epochs', '1'], ['Max length (tokens)', '64']]) {
       const input = page.getByLabel(label, { exact: true });
       await input.fill(value);
       await input.dispatchEvent('change');

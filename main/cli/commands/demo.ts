@@ -7,7 +7,7 @@ export const demoCommand: Command = {
   summary: 'Try BERT Studio headless: a sample dataset, a tiny model from scratch, evaluation and an ONNX export',
   usage: '[--sample ID] [--epochs N]',
   options: [
-    { name: 'sample', type: 'string', value: 'ID', help: 'Sample to use: banking77 (default), banking77-intents, wnut17, xquad' },
+    { name: 'sample', type: 'string', value: 'ID', help: 'Sample to use: banking77 (default), banking77-intents, wnut17, wnut17-questions' },
     { name: 'epochs', type: 'string', value: 'N', help: 'Passes over the data (default: the Quick preset)' },
   ],
   async run(ctx, args) {
