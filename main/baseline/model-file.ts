@@ -36,10 +36,6 @@ export function saveTextClassifier(dir: string, m: TextClassifier): void {
   writeFileAtomic(path.join(dir, JSON_FILE), JSON.stringify(json));
 }
 
-export function hasTextClassifier(dir: string): boolean {
-  return fs.existsSync(path.join(dir, JSON_FILE)) && fs.existsSync(path.join(dir, WEIGHTS_FILE));
-}
-
 export function loadTextClassifier(dir: string): TextClassifier {
   const json = JSON.parse(fs.readFileSync(path.join(dir, JSON_FILE), 'utf8')) as FileJson;
   const bytes = fs.readFileSync(path.join(dir, WEIGHTS_FILE));

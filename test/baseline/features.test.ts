@@ -1,7 +1,7 @@
 // TF-IDF features and the linear SVM, checked against numbers worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { trainBinarySvm } from '../../main/baseline/linear-svm.ts';
-import { csrFromRows, rowNormsSquared } from '../../main/baseline/sparse.ts';
+import { rowNormsSquared, type Csr } from '../../main/baseline/sparse.ts';
 import { charStreamOf, paddedWordsOf, wordsOf } from '../../main/baseline/text-units.ts';
 import { fitTfIdfMatrix, tfidfTransformer } from '../../main/baseline/tfidf.ts';
 
@@ -43,7 +43,8 @@ describe('TF-IDF', () => {
 });
 
 describe('linear SVM (squared hinge, dual coordinate descent)', () => {
-  const x = csrFromRows([new Map([[0, 1]]), new Map([[0, -1]])], 1);
+  // Two rows of one column: x = +1 and x = −1.
+  const x: Csr = { rows: 2, cols: 1, rowStart: Int32Array.from([0, 1, 2]), col: Int32Array.from([0, 0]), val: Float64Array.from([1, -1]) };
   const y = Int8Array.from([1, -1]);
 
   it('finds the primal optimum: w = 0.8, b = 0 for x = ±1 with C = 1', () => {
