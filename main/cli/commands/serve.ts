@@ -19,7 +19,7 @@ function openBrowser(url: string): void {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Serve the app in your browser on 127.0.0.1 (browser mode)',
+  summary: 'Serve the app in your browser on 127.0.0.1 (browser mode), or run a training server for a team (--listen)',
   usage: '[--port P] [--open] | --listen HOST:PORT [--cert FILE --key FILE] [--max-upload-mb N]',
   options: [
     { name: 'port', type: 'string', value: 'P', help: 'Port to listen on (default: a free port)' },
