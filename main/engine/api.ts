@@ -137,6 +137,12 @@ export interface CreateEngineModelOptions {
    * update for them, and the backward stops at layer N. A whole number from 0 to layers - 1.
    */
   freezeLayers?: number;
+  /**
+   * 'fp16': mixed precision — the encoder computes in float16 from float32 master weights,
+   * the head, loss, gradients' unscaling and AdamW stay float32, with a dynamic loss scale.
+   * For GPUs with half-precision shaders (the probe's shaderF16); default 'fp32'.
+   */
+  precision?: 'fp32' | 'fp16';
 }
 
 export { createEngineModel } from './engine-model.ts';

@@ -113,12 +113,15 @@ function flatGradients(fwd: ForwardGraph, loss: Value, layout: FlatLayout, seed?
  * Clipping by the global norm over all groups, then AdamW on each group's flat buffers: the
  * same arithmetic as train-graph.ts's per-tensor appendAdamW, element for element.
  */
-function appendFlatAdamW(g: Graph, layout: FlatLayout, params: Map<GroupName, Value>, grads: Map<GroupName, Value>, adamw: AdamWConfig): Value {
+function appendFlatAdamW(g: Graph, layout: FlatLayout, params: Map<GroupName, Value>, scaledGrads: Map<GroupName, Value>, adamw: AdamWConfig, mixed: boolean): Value {
   const scalar = (name: string) => g.input(name, 'float32', []);
   const decay = scalar('decay');
   const stepSize = scalar('step_size');
   const bc2Sqrt = scalar('bc2_sqrt');
   const maxNorm = scalar('max_norm');
+  // Mixed precision: gradients arrive multiplied by the loss scale; divide it out in float32.
+  const invScale = mixed ? scalar('inv_loss_scale') : undefined;
+  const grads = new Map([...scaledGrads].map(([n, d]) => [n, invScale ? o.mul(d, invScale) : d]));
   const names = [...grads.keys()];
   const sq = new Map(names.map((n) => [n, o.mul(grads.get(n)!, grads.get(n)!)]));
   const norm = o.sqrt(names.map((n) => o.sumAll(sq.get(n)!)).reduce((a, b) => o.add(a, b)));
@@ -126,6 +129,10 @@ function appendFlatAdamW(g: Graph, layout: FlatLayout, params: Map<GroupName, Va
   const [b1, b2] = adamw.betas;
   const c1 = o.mul(coef, 1 - b1);
   const c2 = o.mul(o.mul(coef, coef), 1 - b2);
+  // An overflow in the half-precision backward makes the norm inf or NaN: the whole update is
+  // skipped (state kept), as PyTorch's GradScaler skips optimizer.step(); the host halves the scale.
+  const finite = mixed ? o.less(norm, Number.POSITIVE_INFINITY) : undefined;
+  const gate = (next: Value, old: Value) => (finite ? o.where(finite, next, old) : next);
   for (const grp of layout.groups) {
     if (!grads.has(grp.name)) continue;
     const n = grp.name;
@@ -136,9 +143,9 @@ function appendFlatAdamW(g: Graph, layout: FlatLayout, params: Map<GroupName, Va
     const m = o.add(o.mul(mIn, b1), o.mul(grads.get(n)!, c1));
     const v = o.add(o.mul(vIn, b2), o.mul(sq.get(n)!, c2));
     const denom = o.add(o.div(o.sqrt(v), bc2Sqrt), adamw.eps);
-    g.output(o.sub(decayed, o.mul(o.div(m, denom), stepSize)), flatName.newParam(n));
-    g.output(m, flatName.newM(n));
-    g.output(v, flatName.newV(n));
+    g.output(gate(o.sub(decayed, o.mul(o.div(m, denom), stepSize)), p), flatName.newParam(n));
+    g.output(gate(m, mIn), flatName.newM(n));
+    g.output(gate(v, vIn), flatName.newV(n));
   }
   return norm;
 }
@@ -150,8 +157,11 @@ export interface ResidentTrainGraph {
   readonly gradOutputs: Map<string, string>;
 }
 
-function forwardOn(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, withLoss: boolean, training: boolean, name: string): ForwardGraph {
-  return buildForward(cfg, head, { withLoss, training, keysInput: true, paramSource: sliceSource(layout), name });
+/** 'fp16': mixed precision (float16 encoder, float32 master weights, head, loss and AdamW, dynamic loss scale). */
+export type Precision = 'fp32' | 'fp16';
+
+function forwardOn(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, withLoss: boolean, training: boolean, name: string, precision: Precision): ForwardGraph {
+  return buildForward(cfg, head, { withLoss, training, keysInput: true, paramSource: sliceSource(layout), name, compute: precision === 'fp16' ? 'float16' : 'float32' });
 }
 
 function flatInputs(g: Graph, layout: FlatLayout): Map<GroupName, Value> {
@@ -164,15 +174,18 @@ function flatInputs(g: Graph, layout: FlatLayout): Map<GroupName, Value> {
 }
 
 /** Forward + loss + backward + clipping + AdamW over flat groups; outputs loss, grad_norm and the new state. */
-export function buildResidentTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWConfig, layout: FlatLayout, opts: { dropout: boolean; exposeGradients?: boolean }): ResidentTrainGraph {
-  const fwd = forwardOn(cfg, head, layout, true, opts.dropout, 'resident-train-step');
+export function buildResidentTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw: AdamWConfig, layout: FlatLayout, opts: { dropout: boolean; exposeGradients?: boolean; precision?: Precision }): ResidentTrainGraph {
+  const precision = opts.precision ?? 'fp32';
+  const fwd = forwardOn(cfg, head, layout, true, opts.dropout, 'resident-train-step', precision);
   const { g } = fwd;
   const loss = fwd.loss;
   if (!loss) throw new Error('training graph needs a loss');
-  const { flat, perParam } = flatGradients(fwd, loss, layout);
+  // Mixed precision seeds the backward with the loss scale, so small float16 gradients do not flush to zero.
+  const seed = precision === 'fp16' ? g.input('loss_scale', 'float32', []) : undefined;
+  const { flat, perParam } = flatGradients(fwd, loss, layout, seed);
   const gradOutputs = new Map<string, string>();
-  if (opts.exposeGradients) for (const [name, d] of perParam) gradOutputs.set(name, g.output(d, `grad.${name}`).name);
-  const norm = appendFlatAdamW(g, layout, flatInputs(g, layout), flat, adamw);
+  if (opts.exposeGradients) for (const [name, d] of perParam) gradOutputs.set(name, g.output(seed ? o.div(d, seed) : d, `grad.${name}`).name);
+  const norm = appendFlatAdamW(g, layout, flatInputs(g, layout), flat, adamw, precision === 'fp16');
   g.output(loss, 'loss');
   g.output(norm, 'grad_norm');
   pruneDeadNodes(g);
@@ -183,8 +196,8 @@ export function buildResidentTrainGraph(cfg: ModelConfig, head: HeadSpec, adamw:
  * One micro-batch of accumulation: forward + loss·loss_scale + backward, each group's flat
  * gradient added to `acc.<group>` (absent for the first micro-batch) into `new_acc.<group>`.
  */
-export function buildResidentGradGraph(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, opts: { dropout: boolean; first: boolean }): { g: Graph; dropoutSites: number } {
-  const fwd = forwardOn(cfg, head, layout, true, opts.dropout, 'resident-grads');
+export function buildResidentGradGraph(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, opts: { dropout: boolean; first: boolean; precision?: Precision }): { g: Graph; dropoutSites: number } {
+  const fwd = forwardOn(cfg, head, layout, true, opts.dropout, 'resident-grads', opts.precision ?? 'fp32');
   const { g } = fwd;
   const loss = fwd.loss;
   if (!loss) throw new Error('training graph needs a loss');
@@ -200,7 +213,7 @@ export function buildResidentGradGraph(cfg: ModelConfig, head: HeadSpec, layout:
 }
 
 /** Clipping + AdamW from accumulated flat gradients `acc.<group>`. */
-export function buildResidentApplyGraph(layout: FlatLayout, adamw: AdamWConfig): Graph {
+export function buildResidentApplyGraph(layout: FlatLayout, adamw: AdamWConfig, precision: Precision = 'fp32'): Graph {
   const graph = new Graph('resident-apply');
   const params = new Map<GroupName, Value>();
   const grads = new Map<GroupName, Value>();
@@ -209,13 +222,13 @@ export function buildResidentApplyGraph(layout: FlatLayout, adamw: AdamWConfig):
     params.set(grp.name, graph.input(flatName.param(grp.name), 'float32', [grp.size]));
     grads.set(grp.name, graph.input(flatName.acc(grp.name), 'float32', [grp.size]));
   }
-  graph.output(appendFlatAdamW(graph, layout, params, grads, adamw), 'grad_norm');
+  graph.output(appendFlatAdamW(graph, layout, params, grads, adamw, precision === 'fp16'), 'grad_norm');
   return graph;
 }
 
 /** Dropout off; outputs the head's outputs and, with targets, the loss. */
-export function buildResidentEvalGraph(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, withLoss: boolean): Graph {
-  const fwd = forwardOn(cfg, head, layout, withLoss, false, 'resident-eval');
+export function buildResidentEvalGraph(cfg: ModelConfig, head: HeadSpec, layout: FlatLayout, withLoss: boolean, precision: Precision = 'fp32'): Graph {
+  const fwd = forwardOn(cfg, head, layout, withLoss, false, 'resident-eval', precision);
   for (const [k, v] of Object.entries(fwd.outputs)) fwd.g.output(v, k);
   if (fwd.loss) fwd.g.output(fwd.loss, 'loss');
   pruneDeadNodes(fwd.g);

@@ -10,7 +10,8 @@ import { FORWARD_FIELDS, stepMicroBatches } from './micro-batches.ts';
 import { checkFreeze, type FreezeOptions } from './freeze.ts';
 import type { Graph } from '../graph/ir.ts';
 import { exportForward, type DetailedStep } from './model.ts';
-import { buildResidentApplyGraph, buildResidentEvalGraph, buildResidentGradGraph, buildResidentTrainGraph, flatName, layoutFor, TRAINABLE_GROUPS, type FlatLayout, type GroupName } from './resident-graph.ts';
+import { DynamicLossScale } from './loss-scale.ts';
+import { buildResidentApplyGraph, buildResidentEvalGraph, buildResidentGradGraph, buildResidentTrainGraph, flatName, layoutFor, TRAINABLE_GROUPS, type FlatLayout, type GroupName, type Precision } from './resident-graph.ts';
 import { checkAvailable, readBack, upload, type Device, type DeviceTensor, type Feed, type HostTensor } from './runtime.ts';
 import { openStatic, releaseStatic, runStatic, type StaticSession } from './static-session.ts';
 import { adamwScalars } from './train-graph.ts';
@@ -55,6 +56,10 @@ export class ResidentEngineModel implements EngineModel {
     private readonly adamw: AdamWConfig,
     private readonly freeze: FreezeOptions = {},
     readonly device: Device = 'webgpu',
+    /** fp16: mixed precision (float16 encoder, float32 master weights and AdamW, dynamic loss scale). */
+    readonly precision: Precision = 'fp32',
+    /** The loss scale of mixed precision (unused in fp32). */
+    readonly lossScale = new DynamicLossScale(),
   ) {
     checkAvailable(device);
     checkFreeze(freeze, config);
@@ -135,6 +140,15 @@ export class ResidentEngineModel implements EngineModel {
     return sites > 0 ? { dropout_keys: { dtype: 'int32', shape: [sites], data: siteKeysHost(seed, key, sites) } } : {};
   }
 
+  /** AdamW's scalars; skipped mixed-precision steps do not advance its step count (as torch's per-parameter step). */
+  private scalars(lr: number, step: number) {
+    return adamwScalars(this.adamw, lr, this.precision === 'fp16' ? Math.max(1, step - this.lossScale.skipped) : step);
+  }
+
+  private scaleFeeds(scale: number): Record<string, HostTensor> {
+    return this.precision === 'fp16' ? { loss_scale: scalarF32(scale), inv_loss_scale: scalarF32(1 / scale) } : {};
+  }
+
   private groups(): GroupName[] {
     return this.layout.groups.map((g) => g.name);
   }
@@ -155,19 +169,20 @@ export class ResidentEngineModel implements EngineModel {
     if (this.acc) throw new Error('Gradients are being accumulated; call applyUpdate() before a one-batch step.');
     const b = this.padded(batch);
     const c = await this.compiled(
-      `train:${b.batch}x${b.seq}:${opts.dropout}:${diagnostics}`,
+      `train:${b.batch}x${b.seq}:${opts.dropout}:${diagnostics}:${this.precision}`,
       () => {
-        const t = buildResidentTrainGraph(this.config, this.head, this.adamw, this.layout, { dropout: opts.dropout, exposeGradients: diagnostics });
+        const t = buildResidentTrainGraph(this.config, this.head, this.adamw, this.layout, { dropout: opts.dropout, exposeGradients: diagnostics, precision: this.precision });
         return { g: t.g, sites: t.dropoutSites, gradOutputs: t.gradOutputs };
       },
       { batch: b.batch, seq: b.seq },
       (n) => n.startsWith('new'),
     );
-    const scal = adamwScalars(this.adamw, opts.lr, opts.step);
+    const scal = this.scalars(opts.lr, opts.step);
     const feeds: Record<string, Feed> = {
       ...inputFeeds(b, this.tokenTypes),
       ...targetFeeds(b, this.head),
       ...(opts.dropout ? this.keys(c.sites, opts.seed, opts.step) : {}),
+      ...this.scaleFeeds(this.lossScale.scale),
       decay: scalarF32(scal.decay),
       step_size: scalarF32(scal.step_size),
       bc2_sqrt: scalarF32(scal.bc2_sqrt),
@@ -178,6 +193,7 @@ export class ResidentEngineModel implements EngineModel {
     this.takeState(res.device);
     this.lastTransfer = { up: res.uploadedBytes, down: Object.values(res.host).reduce((n, t) => n + t.data.byteLength, 0) };
     const out: DetailedStep = { loss: Number(res.host.loss.data[0]), gradNorm: Number(res.host.grad_norm.data[0]), outputs: res.host };
+    if (this.precision === 'fp16') this.lossScale.update(out.gradNorm);
     if (diagnostics && c.gradOutputs) {
       out.grads = new Map();
       for (const [name, o] of c.gradOutputs) out.grads.set(name, res.host[o].data as Float32Array);
@@ -190,9 +206,9 @@ export class ResidentEngineModel implements EngineModel {
     const b = this.padded(batch);
     const first = this.acc === null;
     const c = await this.compiled(
-      `grads:${b.batch}x${b.seq}:${opts.dropout}:${first}`,
+      `grads:${b.batch}x${b.seq}:${opts.dropout}:${first}:${this.precision}`,
       () => {
-        const t = buildResidentGradGraph(this.config, this.head, this.layout, { dropout: opts.dropout, first });
+        const t = buildResidentGradGraph(this.config, this.head, this.layout, { dropout: opts.dropout, first, precision: this.precision });
         return { g: t.g, sites: t.dropoutSites };
       },
       { batch: b.batch, seq: b.seq },
@@ -202,7 +218,8 @@ export class ResidentEngineModel implements EngineModel {
       ...inputFeeds(b, this.tokenTypes),
       ...targetFeeds(b, this.head),
       ...(opts.dropout ? this.keys(c.sites, opts.seed, opts.dropoutKey) : {}),
-      loss_scale: scalarF32(opts.lossScale),
+      // Mixed precision: the micro-batch's share times the dynamic loss scale (divided out in applyUpdate).
+      loss_scale: scalarF32(opts.lossScale * (this.precision === 'fp16' ? this.lossScale.scale : 1)),
       ...(await this.state(['p'], this.groups())),
     };
     for (const [g, t] of this.acc ?? []) feeds[flatName.acc(g)] = t;
@@ -221,21 +238,24 @@ export class ResidentEngineModel implements EngineModel {
     if (!Number.isInteger(opts.step) || opts.step < 1) throw new Error(`AdamW step must be a whole number ≥ 1, got ${opts.step}.`);
     const acc = this.acc;
     if (!acc) throw new Error('There are no accumulated gradients to apply; call accumulate() first.');
-    const c = await this.compiled('apply', () => ({ g: buildResidentApplyGraph(this.layout, this.adamw), sites: 0 }), {}, (n) => n.startsWith('new'));
-    const scal = adamwScalars(this.adamw, opts.lr, opts.step);
+    const c = await this.compiled(`apply:${this.precision}`, () => ({ g: buildResidentApplyGraph(this.layout, this.adamw, this.precision), sites: 0 }), {}, (n) => n.startsWith('new'));
+    const scal = this.scalars(opts.lr, opts.step);
     const trainable = this.groups().filter((g) => TRAINABLE_GROUPS.includes(g));
     const feeds: Record<string, Feed> = {
       decay: scalarF32(scal.decay),
       step_size: scalarF32(scal.step_size),
       bc2_sqrt: scalarF32(scal.bc2_sqrt),
       max_norm: scalarF32(scal.max_norm),
+      ...(this.precision === 'fp16' ? { inv_loss_scale: scalarF32(1 / this.lossScale.scale) } : {}),
       ...(await this.state(['p', 'm', 'v'], trainable)),
     };
     for (const [g, t] of acc) feeds[flatName.acc(g)] = t;
     const res = await runStatic(c, feeds);
     this.takeState(res.device);
     this.discardPending();
-    return { gradNorm: Number(res.host.grad_norm.data[0]) };
+    const gradNorm = Number(res.host.grad_norm.data[0]);
+    if (this.precision === 'fp16') this.lossScale.update(gradNorm);
+    return { gradNorm };
   }
 
   private discardPending(): void {
@@ -246,7 +266,7 @@ export class ResidentEngineModel implements EngineModel {
   async forward(batch: Batch): Promise<ForwardResult> {
     const b = this.padded(batch);
     const withLoss = hasTargets(batch, this.head);
-    const c = await this.compiled(`eval:${b.batch}x${b.seq}:${withLoss}`, () => ({ g: buildResidentEvalGraph(this.config, this.head, this.layout, withLoss), sites: 0 }), { batch: b.batch, seq: b.seq }, () => false);
+    const c = await this.compiled(`eval:${b.batch}x${b.seq}:${withLoss}:${this.precision}`, () => ({ g: buildResidentEvalGraph(this.config, this.head, this.layout, withLoss, this.precision), sites: 0 }), { batch: b.batch, seq: b.seq }, () => false);
     const feeds: Record<string, Feed> = { ...inputFeeds(b, this.tokenTypes), ...(withLoss ? targetFeeds(b, this.head) : {}), ...(await this.state(['p'], this.groups())) };
     const out = (await runStatic(c, feeds)).host;
     const res: ForwardResult = { dims: {} };

@@ -29,6 +29,40 @@ export function dtypeOfOnnx(code: number): DType {
   return d;
 }
 
+/** The IEEE half-precision bit pattern nearest to `x` (round to nearest even; overflow → ±Infinity). */
+export function toHalfBits(x: number): number {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  f32[0] = x;
+  const b = u32[0];
+  const sign = (b >>> 16) & 0x8000;
+  const exp = (b >>> 23) & 0xff;
+  let mant = b & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
+  }
+  const rest = mant & 0x1fff;
+  mant >>>= 13;
+  if (rest > 0x1000 || (rest === 0x1000 && mant & 1)) {
+    mant++;
+    if (mant === 0x400) {
+      mant = 0;
+      e++;
+      if (e >= 0x1f) return sign | 0x7c00;
+    }
+  }
+  return sign | (e << 10) | mant;
+}
+
 export function isFloat(d: DType): boolean {
   return d === 'float32' || d === 'float64' || d === 'float16';
 }

@@ -2,6 +2,7 @@
 // inputs, outputs and output gradients and returns one gradient per input (null where the
 // input is not differentiable). Rules return gradients in the *output's* broadcast shape;
 // autodiff.ts reduces them to each input's shape. Every rule emits standard ONNX ops only.
+import { isFloat } from './dtypes.ts';
 import type { Node, Value } from './ir.ts';
 import * as o from './ops.ts';
 
@@ -70,7 +71,7 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Relu: (c) => [o.where(o.greater(c.ins[0], 0), dy(c), 0)],
   // Unclipped elements (y == x) pass the gradient; integer clips (positions) carry none.
   Clip: (c) => [c.ins[0].dtype === 'float32' ? o.where(o.equal(c.outs[0], c.ins[0]), dy(c), 0) : null, null, null],
-  Cast: (c) => [c.ins[0].dtype === 'float32' || c.ins[0].dtype === 'float64' ? o.cast(dy(c), c.ins[0].dtype) : null],
+  Cast: (c) => [isFloat(c.ins[0].dtype) ? o.cast(dy(c), c.ins[0].dtype) : null],
   Where: (c) => [null, o.where(c.ins[0], dy(c), 0), o.where(c.ins[0], 0, dy(c))],
   MatMul: (c) => [o.matmul(dy(c), o.transposeLast(c.ins[1])), o.matmul(o.transposeLast(c.ins[0]), dy(c))],
   // Y = op(A) op(B) + C with op = optional transpose; each case is one Gemm with no explicit Transpose.
@@ -115,19 +116,25 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
     const [, mean, inv] = c.outs;
     const h = x.shape[x.rank - 1];
     if (typeof h !== 'number') throw new Error('LayerNormalization backward needs a static last dim');
-    const g = dy(c);
-    const xhat = o.mul(o.sub(x, mean), inv);
-    const dxhat = o.mul(g, gamma);
+    // Half-precision inputs: the backward runs in float32, as the forward's statistics are
+    // (stash_type float); dx goes back in x's dtype, dγ and dβ stay float32 for their sums.
+    const f32 = (v: Value) => o.cast(v, 'float32');
+    const g = f32(dy(c));
+    const xhat = o.mul(o.sub(f32(x), mean), inv);
+    const dxhat = o.mul(g, f32(gamma));
     const m1 = o.mul(o.reduceSum(dxhat, [-1], true), 1 / h);
     const m2 = o.mul(o.reduceSum(o.mul(dxhat, xhat), [-1], true), 1 / h);
     const dx = o.mul(inv, o.sub(o.sub(dxhat, m1), o.mul(xhat, m2)));
-    return [dx, o.mul(g, xhat), g];
+    return [o.cast(dx, x.dtype), o.mul(g, xhat), g];
   },
   // Embedding lookup: the gradient rows are scatter-added (repeated ids sum).
   Gather: (c) => {
     if (intAttr(c.node, 'axis', 0) !== 0) throw new Error('Gather backward supports axis 0 only');
     const [data, idx] = c.ins;
-    return [o.scatterNDAdd(o.zerosLike(data), o.unsqueeze(idx, [-1]), dy(c)), null];
+    // Summed in float32 for half-precision data (ONNX Runtime's CPU ScatterND has no float16 add).
+    const wide = data.dtype === 'float16' ? 'float32' : data.dtype;
+    const rows = o.scatterNDAdd(o.zerosLike(o.cast(data, wide)), o.unsqueeze(idx, [-1]), o.cast(dy(c), wide));
+    return [o.cast(rows, data.dtype), null];
   },
   // Comparisons, shapes and integer arithmetic carry no gradient.
   Equal: none,

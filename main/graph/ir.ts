@@ -1,7 +1,7 @@
 // The graph IR: values (dtype + symbolic shape), nodes (op, inputs, outputs, attributes),
 // graph inputs/outputs and initializers. Construction only; ops.ts has the math helpers,
 // onnx.ts serializes, interpreter.ts evaluates.
-import type { DType, TypedArray } from './dtypes.ts';
+import { toHalfBits, type DType, type TypedArray } from './dtypes.ts';
 
 /** A dimension: a size, or a symbol such as 'batch', 'seq' or 'batch*seq'. */
 export type Dim = number | string;
@@ -136,7 +136,8 @@ export class Graph {
   }
 
   scalar(x: number, dtype: DType = 'float32'): Value {
-    const data = dtype === 'int64' ? BigInt64Array.of(BigInt(x)) : dtype === 'float64' ? Float64Array.of(x) : dtype === 'int32' ? Int32Array.of(x) : dtype === 'bool' ? Uint8Array.of(x) : Float32Array.of(x);
+    const data =
+      dtype === 'int64' ? BigInt64Array.of(BigInt(x)) : dtype === 'float64' ? Float64Array.of(x) : dtype === 'int32' ? Int32Array.of(x) : dtype === 'bool' ? Uint8Array.of(x) : dtype === 'float16' ? Uint16Array.of(toHalfBits(x)) : Float32Array.of(x);
     return this.constant({ dtype, shape: [], data });
   }
 

@@ -13,6 +13,8 @@ export interface BuildContext {
   dropout(x: Value, p: number): Value;
   /** int64 [2]: the runtime [batch, seq]. */
   readonly batchSeq: Value;
+  /** The encoder's compute dtype: float32, or float16 for mixed precision (weights are cast from float32 masters). */
+  readonly dtype: 'float32' | 'float16';
 }
 
 /** Linear layer as HF stores it: weight [out, in], bias [out]; x: [N, in] → [N, out]. */
@@ -59,3 +61,8 @@ export function firstToken(ctx: BuildContext, hidden: Value): Value {
 
 /** torch.finfo(torch.float32).min: HF's additive mask value. */
 export const FLOAT32_MIN = -3.4028234663852886e38;
+
+/** torch.finfo(dtype).min, HF's additive mask value in the compute dtype (float16: -65504). */
+export function maskMin(dtype: 'float32' | 'float16'): number {
+  return dtype === 'float16' ? -65504 : FLOAT32_MIN;
+}

@@ -3,7 +3,7 @@
 // Activations stay 2-D [N, H] (N = batch·seq) so every dense layer is one Gemm.
 import type { Value } from '../../graph/ir.ts';
 import * as o from '../../graph/ops.ts';
-import { dense, firstToken, FLOAT32_MIN, gelu, layerNorm, shapeBS, type BuildContext } from './context.ts';
+import { dense, firstToken, gelu, layerNorm, maskMin, shapeBS, type BuildContext } from './context.ts';
 
 export interface EncoderInputs {
   /** int64 [B, S] each. */
@@ -47,9 +47,14 @@ function lookup(ctx: BuildContext, name: string, rows: number, ids: Value, paddi
   const idx = o.unsqueeze(ids, [-1]); // [B,S,1]
   const y = gatherRows(table, idx);
   return ctx.g.composite(y, [table], (dy) => {
-    if (paddingIdx === undefined) return [o.scatterNDAdd(o.zerosLike(table), idx, dy)];
+    // Rows are summed in float32 even under mixed precision: repeated ids add up many small
+    // gradients (and ONNX Runtime's CPU ScatterND has no float16 add); the float32 result is
+    // what the master weight's gradient is anyway.
+    const d = o.cast(dy, 'float32');
+    const zeros = o.zerosLike(o.cast(table, 'float32'));
+    if (paddingIdx === undefined) return [o.scatterNDAdd(zeros, idx, d)];
     const keep = o.cast(o.unsqueeze(o.not(o.equal(ids, paddingIdx)), [-1]), 'float32'); // [B,S,1]
-    return [o.scatterNDAdd(o.zerosLike(table), idx, o.mul(dy, keep))];
+    return [o.scatterNDAdd(zeros, idx, o.mul(d, keep))];
   });
 }
 
@@ -135,7 +140,7 @@ function selfAttention(ctx: BuildContext, x: Value, names: AttentionNames, mask:
     scores = o.div(o.matmul(q, kT), root);
   }
   if (mask.add) scores = o.add(scores, mask.add);
-  if (mask.keep) scores = o.where(mask.keep, scores, FLOAT32_MIN);
+  if (mask.keep) scores = o.where(mask.keep, scores, maskMin(ctx.dtype));
   const probs = ctx.dropout(o.softmax(scores, -1), c.attentionDropout);
   const context = o.transpose(o.matmul(probs, v), [0, 2, 1, 3]); // [B,S|1,nH,dh]
   return o.reshape(context, [-1, h], [xq ? 'batch' : N, h]);
@@ -146,7 +151,7 @@ export function bertEncoder(ctx: BuildContext, prefix: string, inp: EncoderInput
   const c = ctx.cfg;
   const h = c.hiddenSize;
   // extended mask: (1 - mask) · finfo.min, [B,1,1,S]
-  const maskAdd = o.mul(o.sub(1, o.cast(o.unsqueeze(inp.attentionMask, [1, 2]), 'float32')), FLOAT32_MIN);
+  const maskAdd = o.mul(o.sub(1, o.cast(o.unsqueeze(inp.attentionMask, [1, 2]), ctx.dtype)), maskMin(ctx.dtype));
   const emb = bertEmbeddings(ctx, `${prefix}.embeddings`, inp);
   let x = emb.x;
   const states = [x];

@@ -51,11 +51,19 @@ export interface ForwardOptions {
    * int64 'seed' and 'step' inputs: no int64 arithmetic left for a GPU provider to put on the CPU.
    */
   keysInput?: boolean;
+  /**
+   * Mixed precision: the encoder (embeddings and layers) computes in float16 from float32 master
+   * weights cast on the way in; the head, the loss and every optimizer quantity stay float32.
+   */
+  compute?: 'float32' | 'float16';
   /** Keep every layer's full [N, H] output (diagnostics); otherwise sequence classification runs its last layer on the first token only. */
   allStates?: boolean;
 }
 
 const BS: Dim[] = ['batch', 'seq'];
+
+/** Weights of the embeddings and encoder layers (every family): the ones mixed precision runs in float16. */
+const ENCODER_PARAM = /(^|\.)(embeddings|encoder|transformer)\./;
 
 export function labelInputs(g: Graph, head: HeadSpec): HeadTargets {
   switch (head.kind) {
@@ -85,16 +93,25 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   const params: ParamSpec[] = [];
   const paramValues = new Map<string, Value>();
   let site = 0;
+  const dtype = opts.compute ?? 'float32';
+  // The half-precision copy of an encoder weight, made once per graph (its gradient is cast back to float32).
+  const halves = new Map<string, Value>();
   const ctx: BuildContext = {
     g,
     cfg,
+    dtype,
     batchSeq: o.shapeOf(inputIds),
     param(name, shape) {
       const have = paramValues.get(name);
-      if (have) return have;
+      if (have) return dtype === 'float16' && ENCODER_PARAM.test(name) ? (halves.get(name) ?? have) : have;
       const v = opts.bake ? g.initializer(name, { dtype: 'float32', shape, data: opts.bake(name, shape) }) : opts.paramSource ? opts.paramSource(g, name, shape) : g.input(name, 'float32', shape);
       params.push({ name, shape });
       paramValues.set(name, v);
+      if (dtype === 'float16' && ENCODER_PARAM.test(name)) {
+        const half = o.cast(v, 'float16');
+        halves.set(name, half);
+        return half;
+      }
       return v;
     },
     dropout(x, p) {
@@ -106,7 +123,9 @@ export function buildForward(cfg: ModelConfig, head: HeadSpec, opts: ForwardOpti
   };
   const firstTokenOnly = head.kind === 'sequence-classification' && !opts.allStates;
   const enc = family.encoder(ctx, family.prefix, { inputIds, attentionMask, firstTokenOnly, ...(tokenTypeIds ? { tokenTypeIds } : {}) });
-  const res = buildHead(ctx, family.prefix, head, enc.hidden, targets, enc.firstTokenOnly);
+  // The head runs in float32 on the encoder's output, as autocast keeps losses in float32.
+  const headCtx: BuildContext = dtype === 'float32' ? ctx : { ...ctx, dtype: 'float32' };
+  const res = buildHead(headCtx, family.prefix, head, o.cast(enc.hidden, 'float32'), targets, enc.firstTokenOnly);
   const batchInputs = g.inputs.filter((v) => !paramValues.has(v.name)).map((v) => v.name);
   return { g, params, paramValues, outputs: res.outputs, ...(res.loss ? { loss: res.loss } : {}), states: enc.states, batchInputs, wordLookup: enc.wordLookup, dropoutSites: site };
 }
