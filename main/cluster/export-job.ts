@@ -7,10 +7,11 @@ import { saveModelFolder } from '../train/model-folder.ts';
 import { prepareModel, textsOf } from '../train/prepare.ts';
 import { baseModelName, runDirOf } from '../train/run-service.ts';
 import { ACCELERATE_CONFIG, jobReadme, REQUIREMENTS } from './job-text.ts';
+import { pythonRows } from './job-examples.ts';
 import { JobExportError, jobData, jobFile, type JobFile } from './job-spec.ts';
 
 const PYTHON_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'python');
-export const PYTHON_FILES = ['train.py', 'studio_metrics.py', 'studio_ner.py'] as const;
+export const PYTHON_FILES = ['train.py', 'studio_metrics.py', 'studio_ner.py', 'studio_intent.py', 'studio_qa.py', 'studio_squad.py'] as const;
 
 export interface ExportedJob {
   folder: string;
@@ -39,7 +40,7 @@ export async function exportJob(store: Store, home: string, runId: number, out: 
   const folder = path.resolve(out);
   if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0) throw new JobExportError(`${folder} is not empty. Choose a new folder for the job (it holds data, a model and scripts).`);
   fs.mkdirSync(path.join(folder, 'data'), { recursive: true });
-  for (const split of ['train', 'validation', 'test'] as const) writeJsonl(path.join(folder, 'data', `${split}.jsonl`), d.splits[split]);
+  for (const split of ['train', 'validation', 'test'] as const) writeJsonl(path.join(folder, 'data', `${split}.jsonl`), pythonRows(d.task, d.splits[split]));
 
   let base: JobFile['base'];
   if (d.spec.base.kind === 'scratch') {

@@ -28,7 +28,7 @@ export function jobReadme(runId: number, examples: Record<'train' | 'validation'
 Written by \`bert-studio export-job --run ${runId}\`. Self-contained: the data splits the app
 used (\`data/*.jsonl\`: ${examples.train} train, ${examples.validation} validation, ${examples.test} test),
 the base model (${base}), the run's settings (\`job.json\`), \`train.py\` on
-\`transformers.Trainer\` and the app's metrics (\`studio_metrics.py\`, the same definitions).
+\`transformers.Trainer\` and the app's metrics and decoding (\`studio_*.py\`, the same definitions).
 
 ## Install (once, on the cluster)
 

@@ -18,11 +18,13 @@ import shutil
 import sys
 
 import torch
-from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer,
-                          DataCollatorForTokenClassification, DataCollatorWithPadding, Trainer, TrainerCallback,
-                          TrainingArguments, set_seed)
+from transformers import (AutoModelForQuestionAnswering, AutoModelForSequenceClassification, AutoModelForTokenClassification,
+                          AutoTokenizer, DataCollatorForTokenClassification, DataCollatorWithPadding, Trainer,
+                          TrainerCallback, TrainingArguments, set_seed)
 
+import studio_intent
 import studio_ner
+import studio_qa
 from studio_metrics import metrics_from_logits, tune_threshold
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -136,36 +138,48 @@ def main():
 
     with open(args.job, encoding="utf-8") as f:
         job = json.load(f)
-    ner = job["task"] == "ner"
-    if job["task"] not in ("classification", "ner"):
-        sys.exit(f"This train.py handles classification and ner; job.json says {job['task']}.")
+    task = job["task"]
+    ner = task == "ner"
+    if task not in ("classification", "ner", "intent", "qa"):
+        sys.exit(f"This train.py handles classification, ner, intent and qa; job.json says {task}.")
     world = int(os.environ.get("WORLD_SIZE", "1"))
     set_seed(job["hp"]["seed"])
     base = args.base or job["base"]["path"]
     base = base if os.path.isabs(base) or not os.path.exists(os.path.join(HERE, base)) else os.path.join(HERE, base)
     names = job["labels"]["names"]
     multi = bool(job["labels"].get("multiLabel"))
+    # A threshold tuned on validation: multi-label's decision threshold, or intent's out-of-scope one.
+    tunes = multi or (task == "intent" and bool(job.get("tuneOutOfScope")))
     tokenizer = AutoTokenizer.from_pretrained(base)
     label_maps = dict(num_labels=len(names), id2label=dict(enumerate(names)), label2id={n: i for i, n in enumerate(names)}, ignore_mismatched_sizes=True)
     if ner:
         model = AutoModelForTokenClassification.from_pretrained(base, **label_maps)
         collator = DataCollatorForTokenClassification(tokenizer)
+    elif task == "qa":
+        model = AutoModelForQuestionAnswering.from_pretrained(base)
+        collator = DataCollatorWithPadding(tokenizer)
     else:
         model = AutoModelForSequenceClassification.from_pretrained(
             base, problem_type="multi_label_classification" if multi else "single_label_classification", **label_maps)
         collator = DataCollatorWithPadding(tokenizer)
     data = os.path.join(HERE, "data")
-    make = studio_ner.NerSplit if ner else Split
+    make = {"ner": studio_ner.NerSplit, "intent": studio_intent.IntentSplit, "qa": studio_qa.QaSplit}.get(task, Split)
     splits = {s: make(read_jsonl(os.path.join(data, f"{s}.jsonl")), tokenizer, job) for s in ("train", "validation", "test")}
 
     # The metric function sees each split's logits with their labels in the order the
-    # evaluation loader produced them, so grouping by length cannot misalign them.
-    fixed = {"threshold": None}
+    # evaluation loader produced them, so grouping by length cannot misalign them. Intent and QA
+    # map rows back to examples by position: their metric functions check the order by the labels.
+    fixed = {"threshold": None, "split": splits["validation"]}
 
     def compute_metrics(ev):
+        if task == "qa":
+            return studio_qa.metrics_from_predictions(ev.predictions, ev.label_ids, fixed["split"], job)
         logits = ev.predictions[0] if isinstance(ev.predictions, tuple) else ev.predictions
         if ner:
             return studio_ner.metrics_from_labels(logits.tolist(), ev.label_ids.tolist(), names)
+        if task == "intent":
+            threshold = (fixed["threshold"] if fixed["threshold"] is not None else "tune") if tunes else None
+            return studio_intent.metrics_from_predictions(logits, ev.label_ids, fixed["split"], names, threshold)
         rows = [list(map(float, r)) for r in logits]
         ids = ev.label_ids
         gold = [[n for n, y in zip(names, row) if y >= 0.5] for row in ids] if multi else [[names[int(y)]] for y in ids]
@@ -195,8 +209,9 @@ def main():
         test = {f"test_{k}": v for k, v in final.get("test", {}).items()}
     else:
         validation = trainer.evaluate(splits["validation"], metric_key_prefix="validation")
-        if multi:
+        if tunes:
             fixed["threshold"] = validation["validation_threshold"]
+        fixed["split"] = splits["test"]
         test = trainer.evaluate(splits["test"], metric_key_prefix="test") if len(splits["test"]) else {}
 
     def strip(m, prefix):
@@ -213,7 +228,7 @@ def main():
                 shutil.copyfile(src, os.path.join(model_dir, f))
         # exportedRun: `bert-studio models add` files the model under the run it came from.
         info = {"task": job["task"], "labels": job["labels"], "maxLength": job["hp"]["maxLength"], "exportedRun": job["run"]}
-        if multi:
+        if tunes:
             info["threshold"] = fixed["threshold"]
         with open(os.path.join(model_dir, "bert_studio.json"), "w", encoding="utf-8") as f:
             json.dump(info, f, indent=2)
