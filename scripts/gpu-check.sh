@@ -16,6 +16,8 @@
 #                         base) on each GPU device and the CPU: s/step, host↔device bytes, CPU nodes, ratio
 # OUT_DIR/profile.jsonl   scripts/profile-step.ts: the base and tiny step on each GPU device by op type
 # OUT_DIR/epoch.jsonl     a from-scratch tiny model, one epoch of the banking77 sample, on each device
+#                         (and in mixed precision on WebGPU when the adapter has shader-f16; parity and
+#                         bench then also run with --precision fp16)
 # OUT_DIR/cluster/        scripts/cluster-check.sh all (one accelerate launch on a GPU, a 2-process
 #                         torchrun on CPU), where Node, PyTorch, transformers and accelerate are all there
 # OUT_DIR/*.err           each step's stderr (ORT warnings, Dawn messages)
@@ -140,6 +142,14 @@ gpus="$(node -e '
   console.log(last.devices.filter((d) => d.device !== "cpu" && d.works).map((d) => d.device).join(" "));
 ' "$OUT/devices.jsonl" 2>/dev/null)"
 note gpu_devices_that_work "${gpus:-none}"
+# Mixed precision needs half-precision shaders (the probe's shaderF16 on WebGPU).
+f16="$(node -e '
+  const fs = require("fs");
+  const lines = fs.readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean);
+  const last = lines.length ? JSON.parse(lines[lines.length - 1]) : { devices: [] };
+  console.log(last.devices.some((d) => d.device === "webgpu" && d.works && d.shaderF16) ? "yes" : "no");
+' "$OUT/devices.jsonl" 2>/dev/null)"
+note webgpu_shader_f16 "${f16:-no}"
 
 # --- Parity on each GPU device ---------------------------------------------------------------
 if [[ ! -d "$FIXTURES" ]]; then
@@ -151,6 +161,9 @@ else
     for fx in "$FIXTURES"/*/; do
       [[ -f "$fx/expected.json" ]] || continue
       step "parity-$dev-$(basename "$fx")" 60 "$OUT/parity.jsonl" "${CLI[@]}" parity "$fx" --device "$dev" --out "$OUT/parity/$dev/$(basename "$fx")" --json
+      if [[ "$dev" == webgpu && "$f16" == yes ]]; then
+        step "parity-$dev-fp16-$(basename "$fx")" 60 "$OUT/parity.jsonl" "${CLI[@]}" parity "$fx" --device "$dev" --precision fp16 --out "$OUT/parity/$dev-fp16/$(basename "$fx")" --json
+      fi
     done
   done
 fi
@@ -179,6 +192,9 @@ for size in tiny mini small base; do
   for dev in $gpus cpu; do
     [[ "$dev" == cuda ]] && continue # the trainer takes cpu|webgpu; CUDA is probed and parity-checked above
     bench "$dev" "$size" "$limit"
+    if [[ "$dev" == webgpu && "$f16" == yes ]]; then
+      step "bench-$dev-fp16-$size" "$limit" "$OUT/bench.jsonl" "${CLI[@]}" bench --size "$size" --steps "$BENCH_STEPS" --device "$dev" --precision fp16 --reference "$OUT/torch.jsonl" --json
+    fi
   done
 done
 
@@ -197,7 +213,10 @@ if [[ -f "$sample" ]]; then
   if [[ -n "$ds" ]]; then
     for dev in $gpus cpu; do
       [[ "$dev" == cuda ]] && continue
-      step "epoch-$dev" 120 "$OUT/epoch.jsonl" "${CLI[@]}" train --task classification --dataset "$ds" --from-scratch tiny --epochs 1 --patience 0 --device "$dev" --json
+      step "epoch-$dev" 120 "$OUT/epoch.jsonl" "${CLI[@]}" train --task classification --dataset "$ds" --from-scratch tiny --epochs 1 --patience 0 --device "$dev" --precision fp32 --json
+      if [[ "$dev" == webgpu && "$f16" == yes ]]; then
+        step "epoch-$dev-fp16" 120 "$OUT/epoch.jsonl" "${CLI[@]}" train --task classification --dataset "$ds" --from-scratch tiny --epochs 1 --patience 0 --device "$dev" --precision fp16 --json
+      fi
     done
   else
     note epoch "the banking77 sample did not import (see epoch-import.err)"

@@ -75,6 +75,8 @@ const settingsFields = obj(
     freezeLayers: opt(int({ min: 0, max: 47 })),
     // 'auto' (the default): a verified hardware GPU, else the CPU; the service checks a GPU asked for by name against the probe.
     device: opt(oneOf(['auto', 'cpu', 'webgpu'] as const)),
+    // 'auto' (the default): mixed precision on GPUs with half-precision shaders, else fp32.
+    precision: opt(oneOf(['auto', 'fp32', 'fp16'] as const)),
   },
   {
     batchSize: 'batch size',
@@ -90,6 +92,7 @@ const settingsFields = obj(
     freezeEmbeddings: 'freeze word embeddings option',
     freezeLayers: 'number of frozen layers',
     device: 'training device',
+    precision: 'precision',
   },
   { flat: true },
 );

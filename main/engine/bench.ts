@@ -40,6 +40,7 @@ export interface BenchResult {
   accumulation: number;
   /** Encoder layers frozen (with the embeddings) when > 0. */
   freeze_layers: number;
+  precision: 'fp32' | 'fp16';
   sec_per_step: number;
   /** Process CPU seconds (user + system) per step, median: less sensitive than wall time to other load on the machine. */
   cpu_sec_per_step: number;
@@ -82,6 +83,8 @@ export interface BenchOptions {
   freezeLayers?: number;
   /** Where every session runs (default 'cpu'); the result names it. */
   device?: Device;
+  /** fp16: mixed precision (default fp32). */
+  precision?: 'fp32' | 'fp16';
   signal?: AbortSignal;
   reference?: BenchReference;
 }
@@ -141,7 +144,8 @@ export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<Be
   const { config, head } = benchModelSpec(size, opts.seq);
   const freezeLayers = opts.freezeLayers ?? 0;
   const device = opts.device ?? 'cpu';
-  const open = () => createEngineModel({ device, config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, ...(freezeLayers > 0 ? { freezeLayers } : {}) });
+  const precision = opts.precision ?? 'fp32';
+  const open = () => createEngineModel({ device, precision, config, head, weights: randomInitWeights(config, head, 1), adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, ...(freezeLayers > 0 ? { freezeLayers } : {}) });
   const model = await open();
   const { batch: b, seq: s } = opts;
   let x = 12345;
@@ -206,6 +210,7 @@ export async function benchSize(size: BenchSize, opts: BenchOptions): Promise<Be
       micro_batch: micro,
       accumulation: parts.length,
       freeze_layers: freezeLayers,
+      precision,
       sec_per_step: Number(sec.toFixed(4)),
       cpu_sec_per_step: Number(median(cpu).toFixed(4)),
       tokens_per_sec: Math.round((b * s) / sec),

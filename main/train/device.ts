@@ -20,6 +20,8 @@ export interface DeviceChoice {
   reason: string;
   /** Set when the device works but is a poor choice (a software GPU adapter asked for by name). */
   warning?: string;
+  /** A GPU whose adapter runs half-precision shaders (mixed precision's prerequisite). */
+  shaderF16?: boolean;
 }
 
 /** A device asked for by name that cannot train on this machine; the sentence says why. */
@@ -49,9 +51,9 @@ export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceSt
   if (request === 'auto') {
     if (webgpu?.training && timings) {
       const faster: TrainDevice = timings.webgpu < timings.cpu ? 'webgpu' : 'cpu';
-      return { device: faster, reason: `WebGPU: ${fmt(timings.webgpu)}, CPU: ${fmt(timings.cpu)} for this model → ${faster === 'webgpu' ? 'WebGPU' : 'CPU'}.` };
+      return { device: faster, reason: `WebGPU: ${fmt(timings.webgpu)}, CPU: ${fmt(timings.cpu)} for this model → ${faster === 'webgpu' ? 'WebGPU' : 'CPU'}.`, ...(faster === 'webgpu' && webgpu.shaderF16 ? { shaderF16: true } : {}) };
     }
-    if (webgpu?.training) return { device: 'webgpu', reason: webgpu.reason };
+    if (webgpu?.training) return { device: 'webgpu', reason: webgpu.reason, ...(webgpu.shaderF16 ? { shaderF16: true } : {}) };
     return { device: 'cpu', reason: webgpu ? webgpu.reason : 'No GPU provider was probed on this machine.' };
   }
   if (!webgpu?.verified) {
@@ -60,7 +62,15 @@ export function chooseDevice(request: DeviceRequest, statuses: readonly DeviceSt
   }
   if (webgpu.software)
     return { device: 'webgpu', reason: 'WebGPU was chosen for this run; its training step matches the CPU\'s here.', warning: `WebGPU runs here on a ${webgpu.software}: results are correct but training is slower than on the CPU; choose Automatic or CPU for speed.` };
-  return { device: 'webgpu', reason: webgpu.reason };
+  return { device: 'webgpu', reason: webgpu.reason, ...(webgpu.shaderF16 ? { shaderF16: true } : {}) };
+}
+
+/** The run's precision: 'auto' takes mixed precision where the chosen GPU has half-precision shaders. */
+export function choosePrecision(request: 'auto' | 'fp32' | 'fp16', choice: DeviceChoice): { precision: 'fp32' | 'fp16'; reason: string } {
+  if (request === 'fp32') return { precision: 'fp32', reason: 'full precision (fp32), chosen in this run\'s settings.' };
+  if (request === 'fp16') return { precision: 'fp16', reason: 'mixed precision (fp16 encoder, fp32 master weights), chosen in this run\'s settings.' };
+  if (choice.device !== 'cpu' && choice.shaderF16) return { precision: 'fp16', reason: 'mixed precision (fp16 encoder, fp32 master weights): this GPU runs half-precision shaders.' };
+  return { precision: 'fp32', reason: choice.device === 'cpu' ? 'full precision (fp32) on the CPU.' : 'full precision (fp32): this GPU has no half-precision shaders.' };
 }
 
 /**

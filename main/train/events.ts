@@ -6,6 +6,9 @@ export type TrainEvent =
       device: 'cpu' | 'webgpu';
       /** Why that device: for the CPU when a GPU was possible, why not the GPU. */
       deviceReason: string;
+      /** fp16: mixed precision (float16 encoder, float32 master weights and AdamW); with the reason. */
+      precision?: 'fp32' | 'fp16';
+      precisionReason?: string;
       /** The device works but is a poor choice (a software GPU adapter asked for by name). */
       deviceWarning?: string;
       parameters: number;

@@ -56,6 +56,11 @@ export interface Hyperparameters {
   freezeLayers?: number;
   /** Where to train (main/train/device.ts): 'auto' (the default) takes a verified hardware GPU, else the CPU with the reason. */
   device?: 'auto' | 'cpu' | 'webgpu';
+  /**
+   * 'auto' (the default): mixed precision (fp16) on a GPU whose adapter has half-precision
+   * shaders, else fp32; 'fp32' everywhere; 'fp16' asks for mixed precision by name.
+   */
+  precision?: 'auto' | 'fp32' | 'fp16';
   /** Classification: how texts over maxLength are cut; default head+tail when most training texts are that long (main/tasks/head-tail.ts). */
   truncation?: 'head' | 'head-tail';
 }

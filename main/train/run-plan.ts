@@ -18,6 +18,9 @@ export interface StoredPlan {
   deviceReason?: string;
   /** The device works but is a poor choice (a software GPU adapter asked for by name). */
   deviceWarning?: string;
+  /** Mixed (fp16) or full (fp32) precision, and why. */
+  precision?: 'fp32' | 'fp16';
+  precisionReason?: string;
   batchSize: number;
   microBatch: number;
   accumulation: number;
@@ -36,6 +39,8 @@ export function planOfPrepared(e: PreparedEvent, cores: number = os.availablePar
     ...(e.device === 'cpu' ? { cores } : {}),
     deviceReason: e.deviceReason,
     ...(e.deviceWarning ? { deviceWarning: e.deviceWarning } : {}),
+    ...(e.precision ? { precision: e.precision } : {}),
+    ...(e.precisionReason ? { precisionReason: e.precisionReason } : {}),
     batchSize: e.batchSize,
     microBatch: e.microBatch,
     accumulation: e.accumulation,

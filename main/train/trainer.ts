@@ -15,7 +15,7 @@ import type { StopReason, TrainEvent } from './events.ts';
 import { prepareModel, textsOf, type BaseModel } from './prepare.ts';
 import type { Hyperparameters } from './presets.ts';
 import { Rng } from './rng.ts';
-import { resolveDevice, type TrainDevice } from './device.ts';
+import { choosePrecision, resolveDevice, type TrainDevice } from './device.ts';
 import { cachedStepTimer, timingCacheFor } from './device-timing.ts';
 import { EVAL_BATCH, planForRun, splitEvenly, toMiB } from './memory.ts';
 import { linearWarmupDecay, warmupFromRatio } from './schedule.ts';
@@ -93,7 +93,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     choice = await resolveDevice('auto', cachedStepTimer(shape, timingCacheFor(job.runDir)));
   }
   const device = choice.device;
-  const model = await createEngineModel({ config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false, freezeLayers: hp.freezeLayers ?? 0, device });
+  const { precision, reason: precisionReason } = choosePrecision(hp.precision ?? 'auto', choice);
+  const model = await createEngineModel({ precision, config: prepared.config, head, weights: prepared.weights, adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm }, freezeEmbeddings: hp.freezeEmbeddings ?? false, freezeLayers: hp.freezeLayers ?? 0, device });
   try {
     const lengths = trainFeatures.map((f) => f.inputIds.length);
     // Micro-batch × accumulation that fits the memory budget at the longest batch (it runs first).
@@ -118,7 +119,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     const accumulation = state.accumulation ?? planned.accumulation;
     state.accumulation = accumulation;
     const plan = { ...planned, accumulation, microBatch: Math.ceil(hp.batchSize / accumulation) };
-    emit({ type: 'prepared', device, deviceReason: choice.reason, ...(choice.warning ? { deviceWarning: choice.warning } : {}), parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits, ...(truncation === 'head-tail' ? { headTail: true } : {}) });
+    emit({ type: 'prepared', device, deviceReason: choice.reason, precision, precisionReason, ...(choice.warning ? { deviceWarning: choice.warning } : {}), parameters: [...prepared.weights.values()].reduce((a, t) => a + t.data.length, 0), trainExamples: job.train.length, trainFeatures: trainFeatures.length, validationExamples: job.validation.length, stepsPerEpoch, totalSteps, resumedFromStep: state.globalStep, initializedHead: prepared.initializedHead, scratch: job.base.kind === 'scratch', batchSize: hp.batchSize, microBatch: plan.microBatch, accumulation: plan.accumulation, memoryEstimateMiB: toMiB(plan.estimate.total), memoryBudgetMiB: toMiB(plan.budget), memoryFits: plan.fits, ...(truncation === 'head-tail' ? { headTail: true } : {}) });
 
     let threshold = state.threshold;
     const decodeOpts = (): DecodeOptions => ({ labels, ...(threshold !== undefined ? (labels.multiLabel ? { threshold } : { oosThreshold: threshold }) : {}) });
@@ -189,7 +190,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
           if (evalNow) {
             if (endOfEpoch) state = { ...state, epoch: epoch + 1, batchInEpoch: 0 };
             const stop = await evaluateNow(epoch + (b + 1) / batches.length);
-            saveState();
+            await saveState();
             if (stop) {
               stopped = 'early';
               break outer;

@@ -62,7 +62,7 @@ describe('the run’s plan', () => {
     expect(plans[0].runId).toBe(runId);
     announced = plans[0].plan;
     // No device in the settings: 'auto', which keeps to the CPU here and says why (no GPU adapter, or a software one).
-    expect(announced).toEqual({ device: 'cpu', cores: os.availableParallelism(), deviceReason: expect.stringMatching(/^WebGPU /), batchSize: 16, microBatch: 4, accumulation: 4, peakMiB: expect.any(Number), budgetMiB: 2048, fits: true });
+    expect(announced).toEqual({ device: 'cpu', cores: os.availableParallelism(), deviceReason: expect.stringMatching(/^WebGPU /), precision: 'fp32', precisionReason: 'full precision (fp32) on the CPU.', batchSize: 16, microBatch: 4, accumulation: 4, peakMiB: expect.any(Number), budgetMiB: 2048, fits: true });
     expect((await call<RunDetail>('runs.get', { runId })).device).toBe('cpu');
     expect(announced.peakMiB).toBeGreaterThan(0);
     expect(announced.peakMiB).toBeLessThan(2048);

@@ -142,6 +142,8 @@ describe('classification: from a CSV to an exported ONNX model', () => {
     expect(await plan.textContent()).toMatch(/^Trained on the CPU/);
     // Automatic kept to the CPU: the run says why (the probe's sentence about WebGPU).
     expect(await page.getByTestId('run-device-reason').textContent()).toMatch(/^Device: WebGPU /);
+    // The precision and why, beside the device: full precision on the CPU.
+    expect(await page.getByTestId('run-precision').textContent()).toBe('Precision: full precision (fp32) on the CPU.');
     expect(await points.textContent()).not.toBe(first);
     await page.waitForFunction(() => /[1-9]\d* evaluations/.test(document.querySelector('[data-testid="chart-points"]')?.textContent ?? ''));
     // The keyword baseline was trained first on the same data: its line is on the chart, and a

@@ -12,7 +12,7 @@ import { importDataset } from '../../main/data/index.ts';
 import { readSafetensors } from '../../main/models/safetensors.ts';
 import { probeDevicesOnce, softwareVulkan, type DeviceStatus } from '../../main/engine/devices.ts';
 import { getRun, openStore, type Store } from '../../main/store/index.ts';
-import { chooseDevice, DeviceUnavailableError } from '../../main/train/device.ts';
+import { chooseDevice, choosePrecision, DeviceUnavailableError } from '../../main/train/device.ts';
 import { cachedStepTimer, measureStep, timingCacheFor } from '../../main/train/device-timing.ts';
 import { parseConfig } from '../../main/models/config.ts';
 import type { TrainEvent } from '../../main/train/events.ts';
@@ -83,6 +83,18 @@ describe('chooseDevice', () => {
     expect(calls).toEqual(['cpu', 'webgpu', 'cpu']);
     // The real measurement runs a step of that shape.
     expect(await measureStep('cpu', shape)).toBeGreaterThan(0);
+  });
+
+  it("precision 'auto' takes mixed precision only on a chosen GPU with half-precision shaders", () => {
+    const f16 = status({ ...hardware, shaderF16: true });
+    const gpu = chooseDevice('auto', [CPU, f16]);
+    expect(gpu.shaderF16).toBe(true);
+    expect(choosePrecision('auto', gpu)).toEqual({ precision: 'fp16', reason: 'mixed precision (fp16 encoder, fp32 master weights): this GPU runs half-precision shaders.' });
+    expect(choosePrecision('auto', chooseDevice('auto', [CPU, hardware])).precision).toBe('fp32');
+    // Timed and the CPU won: no mixed precision on the CPU.
+    expect(choosePrecision('auto', chooseDevice('auto', [CPU, f16], { webgpu: 1, cpu: 0.5 }))).toEqual({ precision: 'fp32', reason: 'full precision (fp32) on the CPU.' });
+    expect(choosePrecision('fp32', gpu).precision).toBe('fp32');
+    expect(choosePrecision('fp16', chooseDevice('cpu', [])).precision).toBe('fp16');
   });
 
   it("'cpu' needs no probe", () => {

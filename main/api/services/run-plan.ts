@@ -18,6 +18,8 @@ export function storedPlan(config: Record<string, unknown>): RunPlan | undefined
     ...(typeof p.cores === 'number' ? { cores: p.cores } : {}),
     ...(typeof p.deviceReason === 'string' ? { deviceReason: p.deviceReason } : {}),
     ...(typeof p.deviceWarning === 'string' ? { deviceWarning: p.deviceWarning } : {}),
+    ...(p.precision === 'fp32' || p.precision === 'fp16' ? { precision: p.precision } : {}),
+    ...(typeof p.precisionReason === 'string' ? { precisionReason: p.precisionReason } : {}),
     batchSize: p.batchSize as number,
     microBatch: p.microBatch as number,
     accumulation: p.accumulation as number,

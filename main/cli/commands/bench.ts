@@ -11,7 +11,7 @@ const SIZES = Object.keys(BENCH_SIZES) as BenchSize[];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Time BERT training steps and inference on this machine (random-init, AdamW, dropout on)',
-  usage: '[--size tiny|mini|small|base|all] [--batch B] [--seq L] [--steps N] [--micro-batch M] [--freeze-layers N] [--device cpu|webgpu] [--reference FILE] [--json]',
+  usage: '[--size tiny|mini|small|base|all] [--batch B] [--seq L] [--steps N] [--micro-batch M] [--freeze-layers N] [--device cpu|webgpu] [--precision fp32|fp16] [--reference FILE] [--json]',
   options: [
     { name: 'size', type: 'string', value: 'S', help: 'Model size: tiny, mini, small, base, or all (default: all)' },
     { name: 'batch', type: 'string', value: 'B', help: 'Batch size (default 16)' },
@@ -20,6 +20,7 @@ export const benchCommand: Command = {
     { name: 'micro-batch', type: 'string', value: 'M', help: 'Examples per forward/backward pass; below the batch size the gradients of ⌈B/M⌉ passes are accumulated (default: the whole batch)' },
     { name: 'freeze-layers', type: 'string', value: 'N', help: 'Freeze the embeddings and the lowest N encoder layers (default 0)' },
     { name: 'device', type: 'string', value: 'D', help: 'cpu (default) or webgpu (checked by the device probe first: exit 2 with its reason when WebGPU cannot train here)' },
+    { name: 'precision', type: 'string', value: 'P', help: 'fp32 (default) or fp16: mixed precision (float16 encoder, float32 master weights and AdamW)' },
     { name: 'reference', type: 'string', value: 'FILE', help: 'JSON lines of scripts/reference/torch_bench.py measured in the same run: the ratio is computed against its step of the same size and shape (no ratio without one)' },
   ],
   async run(ctx, args) {
@@ -57,7 +58,7 @@ export const benchCommand: Command = {
       const frozen = freezeLayers ? `, embeddings + ${freezeLayers} layer(s) frozen` : '';
       ctx.out.info(`Benchmarking BERT-${s} (batch ${batch} × seq ${seq}${split}${frozen}) on ${where}…`);
       const ref = referenceFile ? pickReference(referenceFile, s, batch, seq, device === 'cpu' ? 'cpu' : 'cuda') : undefined;
-      const r = await benchSize(s, { batch, seq, steps, device, signal: ctx.signal, ...(microBatch !== undefined ? { microBatch } : {}), freezeLayers, ...(ref ? { reference: ref } : {}) });
+      const r = await benchSize(s, { batch, seq, steps, device, signal: ctx.signal, ...(microBatch !== undefined ? { microBatch } : {}), freezeLayers, precision: choice(args, 'precision', ['fp32', 'fp16'] as const) ?? 'fp32', ...(ref ? { reference: ref } : {}) });
       const traffic = r.host_device_bytes_per_step !== null ? `, ${r.host_device_bytes_per_step} B host↔device per step, ${r.cpu_nodes} nodes on the CPU` : '';
       ctx.out.result(r, () =>
         `${s.padEnd(5)} ${r.sec_per_step.toFixed(3)} s/step, ${r.tokens_per_sec} tokens/s, inference ${r.infer_sec_per_batch.toFixed(3)} s/batch, peak RSS ${r.peak_rss_mib} MiB${traffic}` +

@@ -43,6 +43,7 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
       // Which device and why, every run: a CPU fallback is never silent.
       ctx.out.info(`Training on ${e.device === 'cpu' ? 'the CPU' : DEVICE_LABEL[e.device]}: ${e.deviceReason}`);
       if (e.deviceWarning) ctx.out.info(`Warning: ${e.deviceWarning}`);
+      if (e.precisionReason) ctx.out.info(`Precision: ${e.precisionReason}`);
       ctx.out.info(`${e.trainExamples} training examples, ${e.validationExamples} validation, ${e.totalSteps} steps (${e.stepsPerEpoch} per epoch), ${(e.parameters / 1e6).toFixed(1)}M parameters.`);
       const split = e.accumulation > 1 ? `; batch ${e.batchSize} as ${e.microBatch} × ${e.accumulation} (gradient accumulation)` : '';
       ctx.out.info(`Memory estimate ~${e.memoryEstimateMiB} MiB (budget ${e.memoryBudgetMiB} MiB)${split}.`);
@@ -69,6 +70,9 @@ export function progressPrinter(ctx: CommandContext): (e: TrainEvent) => void {
   };
 }
 
+/** --precision: auto (mixed on GPUs with half-precision shaders), fp32, fp16. */
+const PRECISIONS = ['auto', 'fp32', 'fp16'] as const;
+
 function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, scratch: ScratchSize | undefined, freezeLayers: number | undefined, device: DeviceRequest | undefined, model?: { positions: number }): Hyperparameters & { preset: string } {
   const preset = choice(args, 'preset', PRESETS) ?? 'balanced';
   const base = presetHyperparameters({ preset, task, trainRows, scratch, ...(model ? { maxPositions: model.positions } : {}) });
@@ -91,6 +95,7 @@ function hyperparameters(args: ParsedArgs, task: TaskName, trainRows: number, sc
     ...(flag(args, 'freeze-embeddings') ? { freezeEmbeddings: true } : {}),
     ...(freezeLayers ? { freezeLayers } : {}),
     ...(device ? { device } : {}),
+    ...(choice(args, 'precision', PRECISIONS) ? { precision: choice(args, 'precision', PRECISIONS) } : {}),
     ...(choice(args, 'truncation', TRUNCATIONS) ? { truncation: choice(args, 'truncation', TRUNCATIONS) } : {}),
   };
 }
@@ -243,6 +248,7 @@ export const trainCommand: Command = {
     { name: 'freeze-embeddings', type: 'boolean', help: 'Do not train the embedding tables (faster, less memory)' },
     { name: 'freeze-layers', type: 'string', value: 'N', help: 'Also freeze the embeddings and the lowest N encoder layers (0 to layers - 1); the backward stops above them' },
     { name: 'device', type: 'string', value: 'D', help: 'auto (default: a GPU whose training step was verified, else the CPU, saying why), cpu, or webgpu (fails when WebGPU cannot train here)' },
+    { name: 'precision', type: 'string', value: 'P', help: 'auto (default: mixed fp16 on a GPU with half-precision shaders, else fp32), fp32, or fp16 (mixed precision by name)' },
     { name: 'out', type: 'string', value: 'DIR', help: 'Also copy the trained model (a Hugging Face folder) here' },
     { name: 'resume', type: 'string', value: 'RUN', help: 'Continue a run that was interrupted, from its last checkpoint' },
   ],
@@ -251,6 +257,7 @@ export const trainCommand: Command = {
     const resume = num(args, 'resume', { min: 1, integer: true });
     if (resume !== undefined) {
       if (str(args, 'device') !== undefined) throw new UserError('Option --device does not apply to --resume: a resumed run keeps the device setting it started with.');
+      if (str(args, 'precision') !== undefined) throw new UserError('Option --precision does not apply to --resume: a resumed run keeps the precision setting it started with.');
       return withStore(ctx.home, async (store) => {
         const run = getRun(store, resume);
         if (!run) throw new UserError(`There is no run ${resume}; list runs with 'bert-studio runs'.`);

@@ -6,7 +6,7 @@ import { CudaState } from './cuda.svelte.ts';
 
 /** Every hyperparameter with a one-line explanation, in the order the Advanced section shows them. */
 /** The numeric hyperparameters (the memory options have their own section). */
-export type NumericField = Exclude<keyof TrainSettings, 'maxMemoryMiB' | 'microBatch' | 'freezeEmbeddings' | 'freezeLayers' | 'device'>;
+export type NumericField = Exclude<keyof TrainSettings, 'maxMemoryMiB' | 'microBatch' | 'freezeEmbeddings' | 'freezeLayers' | 'device' | 'precision'>;
 
 /** The Device setting: Automatic (a verified hardware GPU, else the CPU, with the reason) or a device by name. */
 export type DeviceChoice = NonNullable<TrainSettings['device']>;
@@ -26,7 +26,7 @@ export const FIELDS: { key: NumericField; label: string; help: string; step: num
 ];
 
 /** The memory options of Advanced → Memory and speed. */
-export type MemoryOption = { maxMemoryMiB?: number; freezeEmbeddings?: boolean; freezeLayers?: number };
+export type MemoryOption = { maxMemoryMiB?: number; freezeEmbeddings?: boolean; freezeLayers?: number; precision?: 'auto' | 'fp32' | 'fp16' };
 
 /** Presets with their estimates, the device the run will use, and the settings the user will train with. */
 export class SettingsState {
