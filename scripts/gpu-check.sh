@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one prepared check for a borrowed GPU machine (Node 20, this tree with node_modules copied
-# over, no network). Every step writes JSON lines into the output folder and has its own
+# over, no network; scripts/gpu-pack.sh packs that and scripts/gpu-device.sh unpacks it there and
+# runs this). Every step writes JSON lines into the output folder and has its own
 # timeout, and the whole script stays under a fixed budget, so one hang does not eat the loan:
 #
 #   scripts/gpu-check.sh [OUT_DIR]        (default ./gpu-check-out)
@@ -101,6 +102,7 @@ note gpu_device_nodes "$(ls /dev/nvidia* /dev/dri/renderD* /dev/dxg 2>/dev/null 
 note vulkan_loader "$(ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so\.1' | head -1 || true)"
 icds="$(ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json /usr/local/share/vulkan/icd.d/*.json 2>/dev/null | tr '\n' ' ')"
 note vulkan_icds "$icds"
+note vulkan_driver_env "VK_DRIVER_FILES=${VK_DRIVER_FILES:-} VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}"
 glx="$(ldconfig -p 2>/dev/null | grep -E 'libGLX_nvidia\.so\.0' | head -1 || true)"
 note nvidia_glx "$glx"
 if [[ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" && "$icds" != *nvidia* && -n "$glx" ]]; then
