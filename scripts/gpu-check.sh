@@ -19,8 +19,9 @@
 # OUT_DIR/epoch.jsonl     a from-scratch tiny model, one epoch of the banking77 sample, on each device
 #                         (and in mixed precision on WebGPU when the adapter has shader-f16; parity and
 #                         bench then also run with --precision fp16)
-# OUT_DIR/cluster/        scripts/cluster-check.sh all (one accelerate launch on a GPU, a 2-process
-#                         torchrun on CPU), where Node, PyTorch, transformers and accelerate are all there
+# OUT_DIR/cluster/        scripts/cluster-check.sh all (per seed of three, an accelerate launch on a GPU
+#                         and a 2-process torchrun on CPU), where Node, PyTorch, transformers and
+#                         accelerate are all there
 # OUT_DIR/*.err           each step's stderr (ORT warnings, Dawn messages)
 #
 # Environment: GPU_CHECK_BUDGET_S (default 470), FIXTURES (default ../shared/fixtures/parity
@@ -225,9 +226,9 @@ if [[ -f "$sample" ]]; then
   fi
 fi
 
-# --- Cluster jobs (issue 14): one accelerate launch on the GPU, 2-process torchrun on CPU -------
+# --- Cluster jobs (issue 14): accelerate launch on the GPU, 2-process torchrun on CPU, 3 seeds --
 if [[ -x "$ROOT/scripts/cluster-check.sh" ]] && timeout 60 python3 -c 'import torch, transformers, accelerate' >/dev/null 2>&1; then
-  step cluster 240 "$OUT/cluster.jsonl" "$ROOT/scripts/cluster-check.sh" all "$OUT/cluster"
+  step cluster 300 "$OUT/cluster.jsonl" "$ROOT/scripts/cluster-check.sh" all "$OUT/cluster"
 else
   note cluster "PyTorch with transformers and accelerate not found: cluster-check skipped"
 fi

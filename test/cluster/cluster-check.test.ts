@@ -12,18 +12,42 @@ const root = path.resolve(import.meta.dirname, '../..');
 const script = path.join(root, 'scripts/cluster-check.sh');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cluster-check-'));
 const sh = (args: string[], env: Record<string, string> = {}) => spawnSync('bash', [script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-const checks = () => fs.readFileSync(path.join(out, 'checks.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { check: string; ok: boolean });
+const checks = () => fs.readFileSync(path.join(out, 'checks.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { check?: string; ok: boolean });
 
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 describe('scripts/cluster-check.sh pieces that run without PyTorch', () => {
-  it('prepare: the app’s run and its exported job', () => {
-    const r = sh(['prepare', out], { CLUSTER_EPOCHS: '2' });
+  it('prepare: one app run and one exported job per seed, and the mean the cluster must match', () => {
+    const r = sh(['prepare', out], { CLUSTER_EPOCHS: '2', CLUSTER_SEEDS: '5 1' });
     expect(r.status, r.stderr).toBe(0);
-    const app = JSON.parse(fs.readFileSync(path.join(out, 'app-metrics.json'), 'utf8'));
-    expect(app.test.accuracy).toBeGreaterThan(0);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'job/job.json'), 'utf8')).splits).toEqual({ train: 669, validation: 143, test: 143 });
-  }, 180_000);
+    const read = (f: string) => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8'));
+    const [s5, s1, mean] = [read('app-metrics-s5.json'), read('app-metrics-s1.json'), read('app-metrics.json')];
+    expect(s5.test.accuracy).toBeGreaterThan(0);
+    expect(mean.test.accuracy).toBeCloseTo((s5.test.accuracy + s1.test.accuracy) / 2, 12);
+    expect(mean.test.macro_f1).toBeCloseTo((s5.test.macro_f1 + s1.test.macro_f1) / 2, 12);
+    expect(mean.per_run_test.accuracy).toEqual([s5.test.accuracy, s1.test.accuracy]);
+    // Each seed's job carries its own run (and so its own initial weights).
+    expect(read('job/job.json')).toMatchObject({ run: 1, hp: { seed: 5 }, splits: { train: 669, validation: 143, test: 143 } });
+    expect(read('job-s1/job.json')).toMatchObject({ run: 2, hp: { seed: 1 } });
+  }, 240_000);
+
+  it('mean: hand-checked averages and spread; a seed whose run left no metrics fails (exit 2)', () => {
+    const dir = fs.mkdtempSync(path.join(out, 'mean-'));
+    const a = path.join(dir, 'a.json');
+    const b = path.join(dir, 'b.json');
+    fs.writeFileSync(a, JSON.stringify({ test: { accuracy: 0.9, macro_f1: 0.8 } }));
+    fs.writeFileSync(b, JSON.stringify({ test: { accuracy: 0.96, macro_f1: 0.9 } }));
+    const mean = (...files: string[]) => spawnSync('python3', [path.join(root, 'scripts/cluster-check/mean.py'), path.join(dir, 'mean.json'), 'x', ...files], { encoding: 'utf8' });
+    const ok = mean(a, b);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, runs: 2, test_accuracy: { min: 0.9, max: 0.96 } });
+    const m = JSON.parse(fs.readFileSync(path.join(dir, 'mean.json'), 'utf8'));
+    expect(m.test.accuracy).toBeCloseTo(0.93, 12);
+    expect(m.test.macro_f1).toBeCloseTo(0.85, 12);
+    const missing = mean(a, path.join(dir, 'none.json'));
+    expect(missing.status).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false });
+  });
 
   it('run: says in one sentence what is missing when PyTorch is not there (exit 2)', () => {
     const probe = spawnSync('python3', ['-c', 'import torch, transformers, accelerate']);
@@ -56,9 +80,9 @@ describe('scripts/cluster-check.sh pieces that run without PyTorch', () => {
     fs.cpSync(trained, model, { recursive: true });
     const info = JSON.parse(fs.readFileSync(path.join(model, 'bert_studio.json'), 'utf8'));
     fs.writeFileSync(path.join(model, 'bert_studio.json'), JSON.stringify({ ...info, exportedRun: 1 }));
-    fs.copyFileSync(path.join(out, 'app-metrics.json'), path.join(out, 'gpu1/metrics.json'));
+    fs.copyFileSync(path.join(out, 'app-metrics-s5.json'), path.join(out, 'gpu1/metrics.json'));
     const r = sh(['import', out]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(checks().filter((c) => c.check.startsWith('import-back'))).toEqual([expect.objectContaining({ check: 'import-back-vs-app', ok: true }), expect.objectContaining({ check: 'import-back-vs-cluster', ok: true })]);
+    expect(checks().filter((c) => c.check?.startsWith('import-back'))).toEqual([expect.objectContaining({ check: 'import-back-vs-cluster', ok: true })]);
   }, 60_000);
 });

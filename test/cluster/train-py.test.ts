@@ -91,6 +91,14 @@ describe('the exported train.py', () => {
     expect(r.training_arguments).toMatchObject({ per_device_train_batch_size: 8, use_cpu: true, ddp_backend: 'gloo' });
   });
 
+  it('one CPU process (accelerate launch --cpu) asks for no process-group backend', () => {
+    // With a backend and no process group, accelerate 1.15 asks torch.distributed for the
+    // world size and stops (found running the job with real transformers 5.17 on a CPU).
+    const r = train(path.join(home, 'out3b'), {}, ['--cpu']);
+    expect(r.training_arguments).toMatchObject({ per_device_train_batch_size: 16, use_cpu: true });
+    expect(r.training_arguments.ddp_backend ?? null).toBeNull();
+  });
+
   it('repeats an NER run: word-level tags, the app’s entity rule, every word counted at the end', async () => {
     const nerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-train-py-ner-'));
     try {

@@ -132,7 +132,11 @@ def training_arguments(job, out, world, cpu):
         kw["evaluation_strategy"] = kw.pop("eval_strategy")
     if cpu:
         kw["use_cpu"] = True
-        kw["ddp_backend"] = "gloo"
+        # Only a launch of several processes has a process group to give a backend: with one
+        # (`accelerate launch --cpu`, plain `python train.py --cpu`) accelerate would ask a
+        # group that was never initialized for its size and stop.
+        if world > 1:
+            kw["ddp_backend"] = "gloo"
     return TrainingArguments(**{k: v for k, v in kw.items() if k in have or k == "output_dir"})
 
 
