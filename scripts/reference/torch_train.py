@@ -49,12 +49,13 @@ def tensors(rows):
 
 
 def grouped_batches():
-    """Hugging Face's group_by_length: shuffle, mega-batches of 50 batches sorted by length."""
+    """Hugging Face's group_by_length: shuffle, mega-batches of min(n // (4 batch), 50) batches sorted by length."""
     order = list(range(len(train)))
     rng.shuffle(order)
     out = []
-    for s in range(0, len(order), batch * 50):
-        group = sorted(order[s : s + batch * 50], key=lambda i: -len(train[i]["ids"]))
+    mega = batch * max(1, min(len(order) // (batch * 4), 50))
+    for s in range(0, len(order), mega):
+        group = sorted(order[s : s + mega], key=lambda i: -len(train[i]["ids"]))
         out += [group[i : i + batch] for i in range(0, len(group), batch)]
     return out
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lengthGroupedBatches } from '../../main/train/batching.ts';
+import { defaultMegaFactor, lengthGroupedBatches } from '../../main/train/batching.ts';
 import { initialEarlyStopping, updateEarlyStopping } from '../../main/train/early-stopping.ts';
 import { Rng } from '../../main/train/rng.ts';
 import { linearWarmupDecay } from '../../main/train/schedule.ts';
@@ -68,6 +68,24 @@ describe('length-grouped batches', () => {
     const order = new Rng(7).shuffle(lengths.map((_, i) => i));
     for (let i = 0; i < order.length; i += 16) random.push(order.slice(i, i + 16));
     expect(waste(batches)).toBeLessThan(waste(random) / 5);
+  });
+
+  it('cuts a small dataset into at least 4 mega-batches, as Hugging Face does', () => {
+    // 480 examples at batch 16: mega-batches of 7 × 16 = 112 (HF's min(480 // 64, 50)), so an
+    // epoch is 5 sweeps from long to short, not one over the whole dataset.
+    expect(defaultMegaFactor(480, 16)).toBe(7);
+    expect(defaultMegaFactor(100_000, 16)).toBe(50);
+    expect(defaultMegaFactor(20, 16)).toBe(1);
+    const rng = new Rng(5);
+    const lengths = Array.from({ length: 480 }, () => 5 + rng.int(60));
+    const batches = lengthGroupedBatches(lengths, 16, new Rng(9));
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(lengths.map((_, i) => i));
+    // A batch whose longest example is longer than the previous batch's starts a new sweep
+    // (the first batch was swapped to the front, so count from the second).
+    const top = batches.map((b) => Math.max(...b.map((i) => lengths[i])));
+    let sweeps = 1;
+    for (let i = 2; i < top.length; i++) if (top[i] > top[i - 1]) sweeps++;
+    expect(sweeps).toBeGreaterThanOrEqual(4);
   });
 
   it('is a pure function of the seed', () => {
