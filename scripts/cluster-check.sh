@@ -59,27 +59,34 @@ check() {
   [[ $rc -eq 0 ]] || FAILED=1
 }
 
+result_metrics() {
+  # result_metrics OUTPUT METRICS ID_KEY: the result line of a `--json` command (its last JSON
+  # line) as {"run": id, **metrics} in METRICS; prints the id.
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.startswith("{")]
+r = json.loads(lines[-1])
+json.dump({"run": r[sys.argv[3]], **r["metrics"]}, open(sys.argv[2], "w"), indent=2)
+print(r[sys.argv[3]])
+PY
+}
+
 prepare() {
   need node "prepare needs Node 20 and this tree with node_modules (it runs the app's own training)."
   local cli=(node "$ROOT/bin/bert-studio.mjs" --home "$OUT/home")
   rm -rf "$OUT/home" "$OUT"/job "$OUT"/job-s* "$OUT"/app-run*.json "$OUT"/app-metrics*.json
   "${cli[@]}" import "$ROOT/test/fixtures/cluster/banking6.csv" --task classification --split-col split --project cluster-check --json >"$OUT/import.json" || exit 1
-  local run=0 seed files=()
+  local run seed runs=() files=()
   for seed in "${SEEDS[@]}"; do
-    run=$((run + 1))
     # The app's run: tiny from scratch; its metrics are what the cluster must reproduce.
     "${cli[@]}" train --task classification --dataset 1 --from-scratch tiny --epochs "$EPOCHS" --batch-size 16 --lr 1e-3 --max-length 32 --patience 5 --seed "$seed" --json >"$OUT/app-run-s$seed.json" || exit 1
-    python3 - "$OUT/app-run-s$seed.json" "$OUT/app-metrics-s$seed.json" <<'PY' || exit 1
-import json, sys
-lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.startswith("{")]
-run = json.loads(lines[-1])
-json.dump({"run": run["run"], **run["metrics"]}, open(sys.argv[2], "w"), indent=2)
-PY
+    run="$(result_metrics "$OUT/app-run-s$seed.json" "$OUT/app-metrics-s$seed.json" run)" || exit 1
+    runs+=("$run")
     files+=("$OUT/app-metrics-s$seed.json")
     "${cli[@]}" export-job --run "$run" --out "$OUT/job$(suffix "$seed")" --json >"$OUT/export-job$(suffix "$seed").json" || exit 1
   done
   "${MEAN[@]}" "$OUT/app-metrics.json" app "${files[@]}" | tee -a "$OUT/checks.jsonl" || exit 1
-  echo "cluster-check: prepared $OUT/job (app runs 1-$run, seeds ${SEEDS[*]}: mean $(python3 -c "import json; m=json.load(open('$OUT/app-metrics.json'))['test']; print('test accuracy %.4f, macro-F1 %.4f' % (m['accuracy'], m['macro_f1']))"))"
+  echo "cluster-check: prepared $OUT/job (app runs ${runs[*]}, seeds ${SEEDS[*]}: mean $(python3 -c "import json; m=json.load(open('$OUT/app-metrics.json'))['test']; print('test accuracy %.4f, macro-F1 %.4f' % (m['accuracy'], m['macro_f1']))"))"
 }
 
 run_cluster() {
@@ -132,12 +139,7 @@ import_back() {
   [[ -f "$from/model/config.json" ]] || from="$OUT/cpu2"
   [[ -f "$from/model/config.json" ]] || { echo "cluster-check: no trained model in $OUT/gpu1/model or $OUT/cpu2/model; run 'scripts/cluster-check.sh run $OUT' first." >&2; exit 2; }
   node "$ROOT/bin/bert-studio.mjs" --home "$OUT/home" models add "$from/model" --json >"$OUT/import-back.json" || { echo '{"check":"import-back","ok":false,"error":"bert-studio models add failed"}' | tee -a "$OUT/checks.jsonl"; FAILED=1; return; }
-  python3 - "$OUT/import-back.json" "$OUT/imported-metrics.json" <<'PY' || exit 1
-import json, sys
-lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.startswith("{")]
-r = json.loads(lines[-1])
-json.dump({"run": r["runId"], **r["metrics"]}, open(sys.argv[2], "w"), indent=2)
-PY
+  result_metrics "$OUT/import-back.json" "$OUT/imported-metrics.json" runId >/dev/null || exit 1
   # The app's evaluation of the imported weights against the numbers the cluster printed for
   # them: a different framework, the same predictions. (Against the app's own runs only the
   # seed means above mean anything.)
